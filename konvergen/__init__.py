@@ -1,0 +1,3 @@
+"""Konvergen: coordination platform for regional poverty alleviation in Indonesia."""
+
+__version__ = "0.1.0"

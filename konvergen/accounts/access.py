@@ -1,0 +1,139 @@
+"""Who may see or change what. Every view and selector asks here; nothing else decides.
+
+The model:
+
+* A user holds role assignments, each over a region (covering every region below it) and,
+  for agency officers and partners, an organisation.
+* A *feature* (a part of the product) is open to a set of roles.
+* Personal data (NIK, names, addresses) is open to the roles whose work needs it, within
+  their scope; viewers and national coordinators only where their assignment grants it.
+* Asking for something that does not exist and asking for something you may not see give
+  the same answer (HTTP 404), so nobody can probe for a region, a family or a NIK.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from konvergen.accounts.models import Role, RoleAssignment
+from konvergen.regions.models import Region
+
+#: Scope code meaning "the whole country" (superusers and country-wide assignments).
+WHOLE_COUNTRY = ""
+
+NOT_FOUND = _("Not found, or you do not have access to it.")
+
+_ALL_ROLES = frozenset(Role.values)
+
+#: Which roles may use which part of the product.
+FEATURES: dict[str, frozenset[str]] = {
+    "regions": _ALL_ROLES,
+    "audit": frozenset({Role.ADMIN, Role.TKPK}),
+    "admin_site": frozenset({Role.ADMIN}),
+}
+
+#: Roles that see personal data inside their scope because their work needs it.
+PERSONAL_DATA_ROLES = frozenset({Role.ADMIN, Role.TKPK, Role.AGENCY, Role.PARTNER, Role.VILLAGE})
+
+
+def assignments(user) -> list[RoleAssignment]:
+    """The user's role assignments, loaded once per request object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_konvergen_assignments", None)
+    if cached is None:
+        cached = list(RoleAssignment.objects.filter(user=user).select_related("region"))
+        user._konvergen_assignments = cached
+    return cached
+
+
+def roles_of(user) -> set[str]:
+    roles = {a.role for a in assignments(user)}
+    if getattr(user, "is_superuser", False) and user.is_active:
+        roles.add(Role.ADMIN)
+    return roles
+
+
+def has_feature(user, feature: str) -> bool:
+    return bool(roles_of(user) & FEATURES[feature])
+
+
+def scope_codes(user, *, feature: str | None = None, roles: Iterable[str] | None = None) -> list[str]:
+    """Region codes the user covers (optionally only through roles that open ``feature``).
+
+    A superuser covers the whole country (``[WHOLE_COUNTRY]``)."""
+    allowed = set(FEATURES[feature]) if feature else set(roles or _ALL_ROLES)
+    if getattr(user, "is_superuser", False) and user.is_active and Role.ADMIN in allowed:
+        return [WHOLE_COUNTRY]
+    codes = {a.region_id for a in assignments(user) if a.role in allowed}
+    # Drop codes already covered by a broader one.
+    return sorted(c for c in codes if not any(_covers(o, c) and o != c for o in codes))
+
+
+def _covers(scope: str, code: str) -> bool:
+    return scope == WHOLE_COUNTRY or code == scope or code.startswith(scope + ".")
+
+
+def covers_any(scopes: Iterable[str], code: str) -> bool:
+    return any(_covers(s, code) for s in scopes)
+
+
+def scope_q(scopes: Iterable[str], field: str = "code") -> Q:
+    """A filter keeping rows whose region code ``field`` lies in one of ``scopes``."""
+    q = Q(pk__in=[])
+    for scope in scopes:
+        if scope == WHOLE_COUNTRY:
+            return Q()
+        q |= Q(**{field: scope}) | Q(**{f"{field}__startswith": scope + "."})
+    return q
+
+
+def access_region(user, code: str, *, feature: str = "regions") -> Region:
+    """The active region ``code`` if the user may see it, else Http404 (same for both)."""
+    if not covers_any(scope_codes(user, feature=feature), code):
+        raise Http404(NOT_FOUND)
+    try:
+        return Region.objects.select_related("parent").get(code=code)
+    except Region.DoesNotExist:
+        raise Http404(NOT_FOUND) from None
+
+
+def can_view_personal_data(user, region_code: str) -> bool:
+    """May this user see NIKs, names and addresses of families in ``region_code``?"""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return any(
+        _covers(a.region_id, region_code)
+        and (a.role in PERSONAL_DATA_ROLES or a.personal_data)
+        for a in assignments(user)
+    )
+
+
+def access_audit_entries(user) -> QuerySet:
+    """Audit rows the user may browse: administrators everything, the TKPK secretariat the
+    rows of its region (and the system-wide rows without a region)."""
+    from konvergen.audit.models import AuditEntry
+
+    scopes = scope_codes(user, feature="audit")
+    if not scopes:
+        raise Http404(NOT_FOUND)
+    entries = AuditEntry.objects.select_related("actor")
+    if WHOLE_COUNTRY in scopes:
+        return entries
+    return entries.filter(scope_q(scopes, "region_code"))
+
+
+def mask_nik(value: str | None) -> str:
+    """Show only the first four and last two digits: enough to tell records apart."""
+    if not value:
+        return ""
+    return value[:4] + "*" * max(len(value) - 6, 0) + value[-2:]
+
+
+def mask_name(value: str | None) -> str:
+    """Keep initials only: 'Siti Aminah' -> 'S*** A*****'."""
+    if not value:
+        return ""
+    return " ".join(w[0] + "*" * (len(w) - 1) for w in value.split())

@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from konvergen.accounts.models import RoleAssignment, User
+from konvergen.core.admin import AuditedModelAdmin
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    autocomplete_fields = ("region",)
+
+
+@admin.register(User)
+class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
+    inlines = [RoleAssignmentInline]
+
+    def save_formset(self, request, form, formset, change):
+        from konvergen.audit.services import audit_record
+
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects + [o for o, _ in formset.changed_objects]:
+            audit_record(actor=request.user, action="admin.role_change", obj=obj,
+                         region_code=obj.region_id)
+        for obj in formset.deleted_objects:
+            audit_record(actor=request.user, action="admin.role_delete",
+                         object_type="accounts.roleassignment", object_repr=str(obj)[:200],
+                         region_code=obj.region_id)
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(AuditedModelAdmin):
+    list_display = ("user", "role", "region", "organisation", "personal_data")
+    list_filter = ("role",)
+    autocomplete_fields = ("region", "user")

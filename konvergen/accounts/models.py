@@ -1,0 +1,62 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may do comes only from their role assignments."""
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    TKPK = "tkpk", _("TKPK secretariat")
+    AGENCY = "agency", _("Agency officer (OPD)")
+    PARTNER = "partner", _("Partner")
+    VILLAGE = "village", _("Village operator")
+    VIEWER = "viewer", _("Leadership viewer")
+    NATIONAL = "national", _("National coordinator")
+
+
+class RoleAssignment(models.Model):
+    """A user holds ``role`` over ``region`` and everything below it, for agencies and
+    partners on behalf of ``organisation``."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="role_assignments", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("region"))
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="role_assignments",
+                                     verbose_name=_("organisation"))
+    personal_data = models.BooleanField(
+        _("may see personal data"), default=False,
+        help_text=_("Only used for viewers and national coordinators; the other roles "
+                    "see personal data of their scope by the nature of their work."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "region", "organisation"],
+                                    name="role_assignment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        org = f" / {self.organisation}" if self.organisation_id else ""
+        return f"{self.user} — {self.get_role_display()} @ {self.region_id}{org}"
+
+
+class LoginAttempt(models.Model):
+    """Failed sign-ins, counted to throttle password guessing."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)

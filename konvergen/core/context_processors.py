@@ -1,0 +1,23 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from konvergen.accounts import access
+
+#: The navigation: (feature, url name, label). Only items whose feature the user has show.
+NAVIGATION = [
+    ("regions", "regions:index", _("Regions")),
+    ("audit", "audit:list", _("Audit log")),
+    ("admin_site", "admin:index", _("Administration")),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [
+        {"url": reverse(url), "label": label}
+        for feature, url, label in NAVIGATION
+        if access.has_feature(user, feature)
+    ]
+    return {"nav_items": items, "user_roles": sorted(access.roles_of(user))}

@@ -1,0 +1,63 @@
+"""Reads of region master data for pages."""
+
+import json
+
+from django.db.models import Count
+from django.db.models.functions import Substr
+
+from konvergen.regions.codes import parent_of
+from konvergen.regions.models import Level, Region
+
+
+def region_ancestors(region: Region) -> list[Region]:
+    codes = []
+    code = parent_of(region.code)
+    while code:
+        codes.append(code)
+        code = parent_of(code)
+    return list(Region.objects.filter(code__in=codes).order_by("level"))
+
+
+def region_children(parent_code: str | None) -> list[Region]:
+    """Active children of a region (provinces when ``parent_code`` is None), each annotated
+    with ``desa_count``: the number of desa/kelurahan below it, from one grouped query."""
+    qs = Region.objects.filter(is_active=True)
+    children = list(
+        qs.filter(parent_id=parent_code) if parent_code else qs.filter(level=Level.PROVINCE)
+    )
+    if not children:
+        return []
+    prefix_len = len(children[0].code)
+    villages = qs.filter(level=Level.DESA)
+    if parent_code:
+        villages = villages.filter(code__startswith=parent_code + ".")
+    counts = dict(
+        villages.annotate(prefix=Substr("code", 1, prefix_len))
+        .values("prefix").annotate(n=Count("code")).values_list("prefix", "n")
+    )
+    for child in children:
+        child.desa_count = 1 if child.level == Level.DESA else counts.get(child.code, 0)
+    return children
+
+
+def regions_by_codes(codes: list[str]) -> list[Region]:
+    return list(Region.objects.filter(code__in=codes).order_by("code"))
+
+
+def region_map_features(regions: list[Region]) -> dict:
+    """A GeoJSON FeatureCollection: polygons where loaded, centroid points otherwise."""
+    features = []
+    for region in regions:
+        if region.geometry:
+            geometry = json.loads(region.geometry)
+        elif region.latitude is not None and region.longitude is not None:
+            geometry = {"type": "Point", "coordinates": [region.longitude, region.latitude]}
+        else:
+            continue
+        features.append({
+            "type": "Feature",
+            "geometry": geometry,
+            "properties": {"code": region.code, "name": region.name,
+                           "desa_count": getattr(region, "desa_count", None)},
+        })
+    return {"type": "FeatureCollection", "features": features}

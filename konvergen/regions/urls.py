@@ -1,0 +1,11 @@
+from django.urls import path
+
+from konvergen.regions import views
+
+app_name = "regions"
+urlpatterns = [
+    path("", views.region_index, name="index"),
+    path("map.geojson", views.region_index_map, name="index-map"),
+    path("<str:code>/", views.region_detail, name="detail"),
+    path("<str:code>/map.geojson", views.region_map, name="map"),
+]

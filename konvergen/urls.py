@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("konvergen.core.urls")),
+    path("accounts/", include("konvergen.accounts.urls")),
+    path("regions/", include("konvergen.regions.urls")),
+    path("audit/", include("konvergen.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
