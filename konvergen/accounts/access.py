@@ -60,6 +60,12 @@ def has_feature(user, feature: str) -> bool:
     return bool(roles_of(user) & FEATURES[feature])
 
 
+def require_feature(user, feature: str) -> None:
+    """Http404 unless the user may use ``feature``."""
+    if not has_feature(user, feature):
+        raise Http404(NOT_FOUND)
+
+
 def scope_codes(user, *, feature: str | None = None, roles: Iterable[str] | None = None) -> list[str]:
     """Region codes the user covers (optionally only through roles that open ``feature``).
 

@@ -10,6 +10,7 @@ from konvergen.regions import selectors
 @login_required
 def region_index(request):
     """Start of the drill-down: the user's own region, or the list of their regions."""
+    access.require_feature(request.user, "regions")
     scopes = access.scope_codes(request.user, feature="regions")
     if len(scopes) == 1 and scopes[0] != access.WHOLE_COUNTRY:
         return redirect("regions:detail", code=scopes[0])
@@ -25,6 +26,7 @@ def region_index(request):
 
 @login_required
 def region_index_map(request):
+    access.require_feature(request.user, "regions")
     scopes = access.scope_codes(request.user, feature="regions")
     if access.WHOLE_COUNTRY in scopes:
         regions = selectors.region_children(None)

@@ -3,7 +3,7 @@
 (function () {
   const el = document.getElementById("map");
   if (!el || !window.L) return;
-  const map = L.map(el, { attributionControl: false, zoomSnap: 0.25 });
+  const map = L.map(el, { attributionControl: false, zoomSnap: 0.25, maxZoom: 18 });
   const detailUrl = el.dataset.detailUrl;
   fetch(el.dataset.url, { credentials: "same-origin" })
     .then((r) => r.json())
@@ -17,8 +17,9 @@
         },
       }).addTo(map);
       const bounds = layer.getBounds();
-      if (bounds.isValid()) map.fitBounds(bounds, { padding: [10, 10] });
-      else map.setView([-2.5, 118], 4);
+      if (!bounds.isValid()) map.setView([-2.5, 118], 4);
+      else if (bounds.getNorthEast().equals(bounds.getSouthWest())) map.setView(bounds.getCenter(), 14);
+      else map.fitBounds(bounds, { padding: [10, 10] });
       el.dataset.features = String(data.features.length);
     });
 })();
