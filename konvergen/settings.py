@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "konvergen.organisations",
     "konvergen.accounts",
     "konvergen.audit",
+    "konvergen.registry",
+    "konvergen.synth",
+    "konvergen.linkage",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +149,12 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+
+# Background jobs (imports): "thread" in the web process, or "inline" (tests).
+KONVERGEN_JOB_RUNNER = os.environ.get("KONVERGEN_JOB_RUNNER", "thread")
+UPLOAD_DIR = VAR_DIR / "uploads"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # Failed-login throttling (see konvergen.accounts.throttle).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("KONVERGEN_LOGIN_FAILURE_LIMIT", "5"))

@@ -1,0 +1,81 @@
+"""Moving Arrow tables into the database in bulk: PostgreSQL ``COPY``, SQLite ``executemany``.
+
+Rows never become Django model instances: a 3.6-million-person snapshot goes through here
+as record batches.
+"""
+
+import io
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+_BATCH_ROWS = 100_000
+
+
+def _for_database(table: pa.Table, not_null_text: set[str]) -> pa.Table:
+    """Dates as ISO text, and empty text instead of NULL for NOT NULL text columns."""
+    columns = []
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        if pa.types.is_date(column.type) or pa.types.is_timestamp(column.type):
+            column = column.cast(pa.string())
+        if name in not_null_text:
+            column = pc.fill_null(column.cast(pa.string()), "")
+        columns.append(column)
+    return pa.table(columns, names=table.column_names)
+
+
+def insert_table(connection, table_name: str, data: pa.Table, *,
+                 not_null_text: set[str] = frozenset()) -> int:  # type: ignore[assignment]
+    """Insert every row of ``data`` (column names = database column names) into a table."""
+    if data.num_rows == 0:
+        return 0
+    data = _for_database(data, set(not_null_text))
+    quoted = ", ".join(connection.ops.quote_name(c) for c in data.column_names)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+            options = pacsv.WriteOptions(include_header=False, batch_size=_BATCH_ROWS)
+            with raw.copy(f"COPY {connection.ops.quote_name(table_name)} ({quoted})"
+                          " FROM STDIN (FORMAT csv)") as copy:
+                for batch in data.to_batches(_BATCH_ROWS):
+                    buffer = io.BytesIO()
+                    pacsv.write_csv(batch, buffer, write_options=options)
+                    copy.write(buffer.getvalue())
+        else:
+            marks = ", ".join(["%s"] * data.num_columns)
+            sql = f"INSERT INTO {connection.ops.quote_name(table_name)} ({quoted}) VALUES ({marks})"
+            for batch in data.to_batches(_BATCH_ROWS):
+                cursor.executemany(sql, zip(*(c.to_pylist() for c in batch.columns), strict=True))
+    return data.num_rows
+
+
+def create_temp_table(connection, name: str, schema: pa.Schema) -> None:
+    """A temporary table with text/number/bool columns matching an Arrow schema."""
+    types = []
+    for field in schema:
+        if pa.types.is_integer(field.type):
+            sql_type = "bigint"
+        elif pa.types.is_floating(field.type):
+            sql_type = "double precision" if connection.vendor == "postgresql" else "real"
+        elif pa.types.is_boolean(field.type):
+            sql_type = "boolean"
+        elif pa.types.is_date(field.type):
+            sql_type = "date" if connection.vendor == "postgresql" else "text"
+        else:
+            sql_type = "text"
+        types.append(f"{connection.ops.quote_name(field.name)} {sql_type}")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {name} ({', '.join(types)})")
+
+
+def fetch_arrow(connection, sql: str, params: list | tuple = ()) -> pa.Table:
+    """Run a query and return its rows as an Arrow table (column names from the cursor)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+    if not rows:
+        return pa.table({n: pa.array([], pa.string()) for n in names})
+    return pa.table({n: list(col) for n, col in zip(names, zip(*rows, strict=True), strict=True)})

@@ -1,0 +1,208 @@
+"""Importing a register snapshot: validate with the ingest pipeline, then store set-wise.
+
+``register_import`` is the one entry point for the command line, the browser (through
+``import_job_run``) and the tests. A snapshot is all or nothing: the accepted rows, the
+rejected rows, the flags, the new current values and the diff against the previous snapshot
+commit in one transaction, with one audit row.
+"""
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from django.db import transaction
+from django.utils import timezone
+
+from konvergen.audit.services import audit_record
+from konvergen.regions.models import Level, Region
+from konvergen.registry import store
+from konvergen.registry.diff import snapshot_diff
+from konvergen.registry.ingest.pipeline import PreparedRegister, prepare_register
+from konvergen.registry.ingest.readers import IngestFileError
+from konvergen.registry.models import Dataset, ImportJob, Snapshot
+
+Progress = Callable[[str, int], None]
+
+OLDER_THAN_LATEST = (
+    "Tanggal snapshot {date} lebih lama dari snapshot terakhir ({latest}). / "
+    "The snapshot date {date} is older than the latest snapshot ({latest})."
+)
+
+
+class RegisterImportError(ValueError):
+    """The import cannot start or cannot finish; nothing was written."""
+
+
+@dataclass
+class ImportOutcome:
+    snapshot: Snapshot | None
+    unchanged: bool = False
+    dry_run: bool = False
+    summary: dict = field(default_factory=dict)
+
+
+def files_sha256(*paths: Path) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def dataset_get_or_create(*, source: str, region: Region, acting_user=None) -> Dataset:
+    with transaction.atomic():
+        dataset, created = Dataset.objects.get_or_create(source=source, region=region)
+        if created:
+            audit_record(actor=acting_user, action="registry.dataset_create", obj=dataset,
+                         region_code=region.code, changes={"source": source})
+    return dataset
+
+
+def _valid_desa_codes(region: Region) -> pa.Array:
+    codes = Region.objects.filter(level=Level.DESA, is_active=True,
+                                  code__startswith=region.code + ".")
+    return pa.array(list(codes.values_list("code", flat=True)), pa.string())
+
+
+def _summary(prepared: PreparedRegister) -> dict:
+    def by_reason(table: pa.Table) -> dict[str, int]:
+        if table.num_rows == 0:
+            return {}
+        counts = pc.value_counts(table.column("reason")).to_pylist()
+        return {c["values"]: c["counts"] for c in counts}
+
+    def rows(table: pa.Table, file: str) -> int:
+        if table.num_rows == 0:
+            return 0
+        mask = pc.equal(table.column("file"), file)
+        return len(pc.unique(table.filter(mask).column("row_number")))
+
+    return {
+        "source": prepared.source,
+        "families_accepted": prepared.families.num_rows,
+        "persons_accepted": prepared.members.num_rows,
+        "families_rejected": rows(prepared.rejections, "families"),
+        "persons_rejected": rows(prepared.rejections, "members"),
+        "rejections_by_reason": by_reason(prepared.rejections),
+        "flags_by_kind": by_reason(prepared.flags),
+        "headers": prepared.header_report,
+    }
+
+
+def register_import(
+    *,
+    dataset: Dataset,
+    families_path: Path,
+    members_path: Path,
+    snapshot_date: dt.date | None = None,
+    mapping: dict[str, str] | None = None,
+    dry_run: bool = False,
+    acting_user=None,
+    progress: Progress | None = None,
+) -> ImportOutcome:
+    """Validate and store one snapshot. Importing the same files again changes nothing."""
+    report = progress or (lambda stage, pct: None)
+    snapshot_date = snapshot_date or timezone.localdate()
+    families_path, members_path = Path(families_path), Path(members_path)
+    sha = files_sha256(families_path, members_path)
+    existing = Snapshot.objects.filter(dataset=dataset, files_sha256=sha).first()
+    if existing is not None:
+        return ImportOutcome(snapshot=existing, unchanged=True, summary=existing.counts)
+    latest = dataset.snapshots.order_by("-snapshot_date", "-id").first()
+    if latest is not None and snapshot_date < latest.snapshot_date:
+        raise RegisterImportError(OLDER_THAN_LATEST.format(date=snapshot_date,
+                                                           latest=latest.snapshot_date))
+    report("validating", 10)
+    try:
+        prepared = prepare_register(
+            families_path, members_path, source=dataset.source if dataset.source != "dtsen"
+            else None, mapping=mapping, valid_region_codes=_valid_desa_codes(dataset.region),
+            snapshot_date=snapshot_date,
+        )
+    except IngestFileError as exc:
+        raise RegisterImportError(str(exc)) from exc
+    summary = _summary(prepared)
+    if dry_run:
+        return ImportOutcome(snapshot=None, dry_run=True, summary=summary)
+
+    report("writing", 50)
+    with transaction.atomic():
+        snapshot = Snapshot.objects.create(
+            dataset=dataset, snapshot_date=snapshot_date, previous=latest,
+            families_file=families_path.name[:255], members_file=members_path.name[:255],
+            files_sha256=sha, imported_by=acting_user if getattr(acting_user, "pk", None) else None,
+            header_report=prepared.header_report,
+        )
+        store.write_snapshot(snapshot=snapshot, families=prepared.families,
+                             members=prepared.members)
+        report("writing", 80)
+        store.write_issues(snapshot=snapshot, rejections=prepared.rejections,
+                           flags=prepared.flags)
+        if latest is not None:
+            report("comparing", 90)
+            snapshot.diff = snapshot_diff(old_id=latest.pk, new_id=snapshot.pk)
+            summary["diff"] = snapshot.diff["totals"]
+        snapshot.counts = summary
+        snapshot.save(update_fields=["counts", "diff"])
+        audit_record(
+            actor=acting_user, action="registry.snapshot_import", obj=snapshot,
+            region_code=dataset.region_id,
+            changes={k: v for k, v in summary.items() if k != "headers"},
+        )
+    report("done", 100)
+    return ImportOutcome(snapshot=snapshot, summary=summary)
+
+
+# --- Background jobs (the browser's upload) ------------------------------------------------
+
+
+def import_job_create(*, dataset: Dataset, families_path: Path, members_path: Path,
+                      options: dict, acting_user) -> ImportJob:
+    with transaction.atomic():
+        job = ImportJob.objects.create(dataset=dataset, families_path=str(families_path),
+                                       members_path=str(members_path), options=options,
+                                       created_by=acting_user)
+        audit_record(actor=acting_user, action="registry.import_start", obj=job,
+                     region_code=dataset.region_id,
+                     changes={"families": Path(families_path).name,
+                              "members": Path(members_path).name, **options})
+    return job
+
+
+def import_job_run(job_id: int) -> None:
+    """Run a queued import job, recording its stage and progress (outside the import's own
+    transaction, so the browser can follow it)."""
+    job = ImportJob.objects.select_related("dataset", "created_by").get(pk=job_id)
+
+    def progress(stage: str, pct: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(stage=stage, progress=pct,
+                                                   status=ImportJob.Status.RUNNING)
+
+    progress("reading", 2)
+    options = job.options or {}
+    try:
+        outcome = register_import(
+            dataset=job.dataset, families_path=Path(job.families_path),
+            members_path=Path(job.members_path),
+            snapshot_date=dt.date.fromisoformat(options["snapshot_date"])
+            if options.get("snapshot_date") else None,
+            mapping=options.get("mapping") or None, acting_user=job.created_by,
+            progress=progress,
+        )
+    except Exception as exc:  # the job records any failure for the user, then re-raises
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, error=str(exc)[:5000], finished_at=timezone.now())
+        if not isinstance(exc, RegisterImportError):
+            raise
+        return
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.UNCHANGED if outcome.unchanged else ImportJob.Status.DONE,
+        snapshot=outcome.snapshot, progress=100, stage="done", finished_at=timezone.now(),
+        result=outcome.summary,
+    )
