@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("konvergen.core.urls")),
     path("accounts/", include("konvergen.accounts.urls")),
     path("regions/", include("konvergen.regions.urls")),
+    path("register/", include("konvergen.registry.urls")),
     path("audit/", include("konvergen.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -13,3 +13,14 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+KONVERGEN_JOB_RUNNER = "inline"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: background import threads of the browser tests open their own
+    # connections, and WAL lets the page poll while an import writes.
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"konvergen-test-{os.getpid()}.sqlite3")  # noqa: F405
+    }

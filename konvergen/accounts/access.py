@@ -31,6 +31,8 @@ _ALL_ROLES = frozenset(Role.values)
 FEATURES: dict[str, frozenset[str]] = {
     "regions": _ALL_ROLES,
     "audit": frozenset({Role.ADMIN, Role.TKPK}),
+    "register": _ALL_ROLES,
+    "register_import": frozenset({Role.ADMIN, Role.TKPK}),
     "admin_site": frozenset({Role.ADMIN}),
 }
 
@@ -66,7 +68,9 @@ def require_feature(user, feature: str) -> None:
         raise Http404(NOT_FOUND)
 
 
-def scope_codes(user, *, feature: str | None = None, roles: Iterable[str] | None = None) -> list[str]:
+def scope_codes(
+    user, *, feature: str | None = None, roles: Iterable[str] | None = None
+) -> list[str]:
     """Region codes the user covers (optionally only through roles that open ``feature``).
 
     A superuser covers the whole country (``[WHOLE_COUNTRY]``)."""
@@ -111,10 +115,37 @@ def can_view_personal_data(user, region_code: str) -> bool:
     if getattr(user, "is_superuser", False) and user.is_active:
         return True
     return any(
-        _covers(a.region_id, region_code)
-        and (a.role in PERSONAL_DATA_ROLES or a.personal_data)
+        _covers(a.region_id, region_code) and (a.role in PERSONAL_DATA_ROLES or a.personal_data)
         for a in assignments(user)
     )
+
+
+def access_family(user, family_id: int):
+    """The register family if it lies in the user's scope, else Http404 (same for both)."""
+    from konvergen.registry.models import Family
+
+    scopes = scope_codes(user, feature="register")
+    try:
+        family = Family.objects.select_related("dataset", "last_snapshot").get(pk=family_id)
+    except (Family.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+    if not covers_any(scopes, family.region_code):
+        raise Http404(NOT_FOUND)
+    return family
+
+
+def access_dataset(user, dataset_id: int, *, feature: str = "register"):
+    """A register dataset whose region lies in the user's scope (covering the whole dataset:
+    a village operator cannot open a kabupaten's snapshot reports)."""
+    from konvergen.registry.models import Dataset
+
+    try:
+        dataset = Dataset.objects.select_related("region").get(pk=dataset_id)
+    except (Dataset.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+    if not covers_any(scope_codes(user, feature=feature), dataset.region_id):
+        raise Http404(NOT_FOUND)
+    return dataset
 
 
 def access_audit_entries(user) -> QuerySet:

@@ -23,19 +23,27 @@ class AuditedModelAdmin(admin.ModelAdmin):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             audit_record(
-                actor=request.user, action="admin.change" if change else "admin.add", obj=obj,
-                region_code=_region_code(obj), changes=changes,
+                actor=request.user,
+                action="admin.change" if change else "admin.add",
+                obj=obj,
+                region_code=_region_code(obj),
+                changes=changes,
             )
 
     def delete_model(self, request, obj):
         with transaction.atomic():
-            audit_record(actor=request.user, action="admin.delete", obj=obj,
-                         region_code=_region_code(obj))
+            audit_record(
+                actor=request.user, action="admin.delete", obj=obj, region_code=_region_code(obj)
+            )
             super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
             for obj in queryset:
-                audit_record(actor=request.user, action="admin.delete", obj=obj,
-                             region_code=_region_code(obj))
+                audit_record(
+                    actor=request.user,
+                    action="admin.delete",
+                    obj=obj,
+                    region_code=_region_code(obj),
+                )
             super().delete_queryset(request, queryset)

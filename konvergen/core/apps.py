@@ -13,7 +13,8 @@ class CoreConfig(AppConfig):
 
         # The admin site is for administrators only, whatever is_staff says.
         admin.site.has_permission = lambda request: (  # type: ignore[method-assign]
-            request.user.is_active and request.user.is_staff
+            request.user.is_active
+            and request.user.is_staff
             and access.has_feature(request.user, "admin_site")
         )
         admin.site.site_header = _("Konvergen administration")

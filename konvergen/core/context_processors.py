@@ -6,6 +6,8 @@ from konvergen.accounts import access
 #: The navigation: (feature, url name, label). Only items whose feature the user has show.
 NAVIGATION = [
     ("regions", "regions:index", _("Regions")),
+    ("register", "registry:families", _("Families")),
+    ("register_import", "registry:home", _("Register imports")),
     ("audit", "audit:list", _("Audit log")),
     ("admin_site", "admin:index", _("Administration")),
 ]

@@ -17,13 +17,13 @@ def test_village_operator_cannot_open_another_village_by_changing_the_url(person
     assert other.status_code == missing.status_code == 404
     assert other.content == missing.content
     assert client.get(reverse("regions:map", args=["32.04.05.2002"])).status_code == 404
-    assert client.get(reverse("regions:index")).url == reverse("regions:detail",
-                                                             args=["32.04.05.2001"])
+    assert client.get(reverse("regions:index")).url == reverse(
+        "regions:detail", args=["32.04.05.2001"]
+    )
 
 
 def test_region_page_lists_children_with_desa_counts(personas):
-    page = personas.client_for(personas.tkpk_bandung).get(
-        reverse("regions:detail", args=["32.04"]))
+    page = personas.client_for(personas.tkpk_bandung).get(reverse("regions:detail", args=["32.04"]))
     children = {c.code: c for c in page.context["children"]}
     assert len(children) == 31  # kecamatan of Kabupaten Bandung (Kepmendagri 2025)
     assert sum(c.desa_count for c in children.values()) == 280
@@ -35,8 +35,7 @@ def test_region_map_falls_back_to_points_without_boundaries(personas):
     data = json.loads(client.get(reverse("regions:map", args=["32.04"])).content)
     assert data["type"] == "FeatureCollection"
     # The test list has no coordinates and no polygons: nothing to draw, but no error.
-    assert data["features"] == [] or all(f["geometry"]["type"] == "Point"
-                                         for f in data["features"])
+    assert data["features"] == [] or all(f["geometry"]["type"] == "Point" for f in data["features"])
     from konvergen.regions.models import Region
 
     Region.objects.filter(code="32.04.05").update(latitude=-6.94, longitude=107.74)
@@ -65,12 +64,20 @@ def test_bahasa_indonesia_by_default_and_english_on_request(personas):
 
 
 def test_production_settings_pass_the_deploy_check(tmp_path):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "konvergen.settings",
-           "KONVERGEN_DEBUG": "0", "KONVERGEN_SECRET_KEY": "k" * 20 + os.urandom(24).hex(),
-           "KONVERGEN_ALLOWED_HOSTS": "konvergen.example.go.id",
-           "KONVERGEN_VAR_DIR": str(tmp_path)}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "konvergen.settings",
+        "KONVERGEN_DEBUG": "0",
+        "KONVERGEN_SECRET_KEY": "k" * 20 + os.urandom(24).hex(),
+        "KONVERGEN_ALLOWED_HOSTS": "konvergen.example.go.id",
+        "KONVERGEN_VAR_DIR": str(tmp_path),
+    }
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    result = subprocess.run([sys.executable, "-m", "konvergen.cli", "check", "--deploy",
-                             "--fail-level", "WARNING"], env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "konvergen.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

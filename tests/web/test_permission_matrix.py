@@ -7,10 +7,21 @@ with its expected access, so nothing ships without a decision about who may open
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-ROLES = ["admin", "tkpk_bandung", "tkpk_cirebon", "dinsos_officer", "csr_partner",
-         "village_operator", "viewer", "national", "outsider"]
+ROLES = [
+    "admin",
+    "tkpk_bandung",
+    "tkpk_cirebon",
+    "dinsos_officer",
+    "csr_partner",
+    "village_operator",
+    "viewer",
+    "national",
+    "outsider",
+]
 EVERYONE = set(ROLES)
 WITH_REGION = EVERYONE - {"outsider"}
+#: Everyone whose scope covers the whole of Kabupaten Bandung.
+BANDUNG_WIDE = {"admin", "tkpk_bandung", "dinsos_officer", "csr_partner", "viewer", "national"}
 
 #: url name -> (kwargs, roles that get HTTP 200). Others get 404 (signed in) or the login
 #: page (anonymous). ``public`` pages answer 200 to anonymous visitors too.
@@ -20,12 +31,33 @@ MATRIX = {
     "accounts:login": ({}, "public"),
     "regions:index": ({}, {"admin"}),  # the others are redirected to their region
     "regions:index-map": ({}, WITH_REGION),
-    "regions:detail": ({"code": "32.04"}, {"admin", "tkpk_bandung", "dinsos_officer",
-                                           "csr_partner", "viewer", "national"}),
-    "regions:map": ({"code": "32.04.05.2001"}, {"admin", "tkpk_bandung", "dinsos_officer",
-                                                "csr_partner", "viewer", "national",
-                                                "village_operator"}),
+    "regions:detail": (
+        {"code": "32.04"},
+        {"admin", "tkpk_bandung", "dinsos_officer", "csr_partner", "viewer", "national"},
+    ),
+    "regions:map": (
+        {"code": "32.04.05.2001"},
+        {
+            "admin",
+            "tkpk_bandung",
+            "dinsos_officer",
+            "csr_partner",
+            "viewer",
+            "national",
+            "village_operator",
+        },
+    ),
     "audit:list": ({}, {"admin", "tkpk_bandung", "tkpk_cirebon"}),
+    "registry:home": ({}, WITH_REGION),
+    "registry:import": ({}, {"admin", "tkpk_bandung", "tkpk_cirebon"}),
+    "registry:import-job": ({"job_id": "JOB"}, {"admin", "tkpk_bandung"}),
+    "registry:import-status": ({"job_id": "JOB"}, {"admin", "tkpk_bandung"}),
+    "registry:snapshot": ({"snapshot_id": "SNAPSHOT"}, BANDUNG_WIDE),
+    "registry:snapshot-issues": ({"snapshot_id": "SNAPSHOT", "kind": "flag"}, BANDUNG_WIDE),
+    "registry:snapshot-diff": ({"snapshot_id": "SNAPSHOT", "kind": "families_new"},
+                               BANDUNG_WIDE),
+    "registry:families": ({}, WITH_REGION),
+    "registry:family": ({"family_id": "FAMILY"}, BANDUNG_WIDE | {"village_operator"}),
     "admin:index": ({}, {"admin"}),
 }
 # POST-only or framework endpoints, tested elsewhere.
@@ -50,10 +82,47 @@ def test_every_url_pattern_is_in_the_matrix():
     assert missing == [], f"add these URL names to MATRIX: {missing}"
 
 
+@pytest.fixture
+def objects(personas, tmp_path):
+    """A job and two snapshots of Kabupaten Bandung's register (the second has a diff)."""
+    from konvergen.registry.models import Family
+    from konvergen.registry.services import (
+        dataset_get_or_create,
+        import_job_create,
+        import_job_run,
+    )
+    from tests.conftest import tiny_p3ke_rows, write_p3ke
+
+    families, members = tiny_p3ke_rows()
+    dataset = dataset_get_or_create(source="p3ke", region=personas.bandung)
+    jobs = []
+    for tag, fams, mems, date in (("-1", families[:2], members[:5], "2026-01-15"),
+                                  ("-2", families, members, "2026-04-15")):
+        fam, mem = write_p3ke(tmp_path, fams, mems, tag)
+        job = import_job_create(dataset=dataset, families_path=fam, members_path=mem,
+                                options={"snapshot_date": date}, acting_user=personas.admin)
+        import_job_run(job.pk)
+        job.refresh_from_db()
+        jobs.append(job)
+    assert jobs[1].snapshot.previous_id == jobs[0].snapshot_id
+    return {"JOB": jobs[1].pk, "SNAPSHOT": jobs[1].snapshot_id,
+            "FAMILY": Family.objects.get(source_id="P001").pk}
+
+
 @pytest.mark.parametrize("name", sorted(MATRIX))
-@pytest.mark.parametrize("role", ROLES)
-def test_access(personas, name, role):
+def test_access(personas, objects, name):
+    failures = []
+    for role in ROLES:
+        try:
+            _check(personas, objects, name, role)
+        except AssertionError as exc:
+            failures.append(f"{role}: {exc}")
+    assert not failures, "\n".join(failures)
+
+
+def _check(personas, objects, name, role):
     kwargs, allowed = MATRIX[name]
+    kwargs = {k: objects.get(v, v) for k, v in kwargs.items()}
     client = personas.client_for(getattr(personas, role))
     response = client.get(reverse(name, kwargs=kwargs))
     if name == "accounts:login":  # signed-in people are sent on to their home page
@@ -64,8 +133,9 @@ def test_access(personas, name, role):
         assert response.status_code in (302, 404)
         if response.status_code == 302:
             assert response.url == reverse(
-                "regions:detail", kwargs={"code": getattr(personas, role).role_assignments
-                                          .get().region_id})
+                "regions:detail",
+                kwargs={"code": getattr(personas, role).role_assignments.get().region_id},
+            )
     elif name == "admin:index":
         assert response.status_code == 302 and "/admin/login/" in response.url
     else:
@@ -73,8 +143,9 @@ def test_access(personas, name, role):
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_anonymous_visitors_must_sign_in(client, db, name):
+def test_anonymous_visitors_must_sign_in(client, personas, objects, name):
     kwargs, allowed = MATRIX[name]
+    kwargs = {k: objects.get(v, v) for k, v in kwargs.items()}
     response = client.get(reverse(name, kwargs=kwargs))
     if allowed == "public":
         assert response.status_code == 200

@@ -36,14 +36,18 @@ class Command(BaseCommand):
                 f"Wilayah {region} tidak ditemukan; jalankan `konvergen regions load` dahulu. / "
                 f"Region {region} not found; run `konvergen regions load` first."
             ) from None
-        desa = (Region.objects.filter(level=Level.DESA, code__startswith=kab.code + ".",
-                                      is_active=True).order_by("code").first())
+        desa = (
+            Region.objects.filter(level=Level.DESA, code__startswith=kab.code + ".", is_active=True)
+            .order_by("code")
+            .first()
+        )
         if desa is None:
             raise CommandError(f"{region} has no desa/kelurahan loaded.")
         with transaction.atomic():
             orgs = {
-                short: organisation_get_or_create(region=kab, name=name, short_name=short,
-                                                  kind=kind, pentahelix=penta)
+                short: organisation_get_or_create(
+                    region=kab, name=name, short_name=short, kind=kind, pentahelix=penta
+                )
                 for short, name, kind, penta in STANDARD_AGENCIES + PARTNERS
             }
             people = [
@@ -60,13 +64,20 @@ class Command(BaseCommand):
                 password = secrets.token_urlsafe(9)
                 user = User.objects.filter(username=username).first()
                 if user is None:
-                    user = user_create(username=username, password=password,
-                                       full_name=full_name, is_superuser=superuser)
+                    user = user_create(
+                        username=username,
+                        password=password,
+                        full_name=full_name,
+                        is_superuser=superuser,
+                    )
                 else:
                     user_set_password(user=user, password=password)
-                if role and not RoleAssignment.objects.filter(
-                    user=user, role=role, region=scope, organisation=org
-                ).exists():
+                if (
+                    role
+                    and not RoleAssignment.objects.filter(
+                        user=user, role=role, region=scope, organisation=org
+                    ).exists()
+                ):
                     role_assignment_create(user=user, role=role, region=scope, organisation=org)
                 accounts.append((username, password, role or "admin", scope))
         self.stdout.write(self.style.SUCCESS("Akun demo / demo accounts:"))
