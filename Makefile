@@ -10,7 +10,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 KONVERGEN := $(VENV)/bin/konvergen
 DEMO_REGION ?= 32.04
-DEMO_FAMILIES ?= 20000
+DEMO_FAMILIES ?= 100000
 export KONVERGEN_DEBUG ?= 1
 
 .PHONY: help install demo serve test test-sqlite test-postgres test-browser check bench system-deps lock messages clean
@@ -49,6 +49,9 @@ demo: install ## Set up the demo region and serve the app on http://127.0.0.1:80
 	$(KONVERGEN) migrate --no-input -v0
 	$(KONVERGEN) regions load
 	$(KONVERGEN) demo-setup --region $(DEMO_REGION)
+	$(KONVERGEN) synth --region $(DEMO_REGION) --families $(DEMO_FAMILIES) --seed 1 --out var/demo --force -v0
+	$(KONVERGEN) import-register --region $(DEMO_REGION) --snapshot-date 2026-01-15 \
+	  --families var/demo/p3ke_keluarga.csv --members var/demo/p3ke_anggota_keluarga.csv
 	$(KONVERGEN) runserver 127.0.0.1:8000
 
 serve: install ## Serve the app without re-seeding

@@ -11,8 +11,10 @@ def main() -> int:
     for po_path in root.glob("*/LC_MESSAGES/*.po"):
         po = polib.pofile(str(po_path))
         po.save_as_mofile(str(po_path.with_suffix(".mo")))
-        print(f"{po_path.relative_to(root.parent)}: {len(po.translated_entries())} translated, "
-              f"{len(po.untranslated_entries())} untranslated")
+        print(
+            f"{po_path.relative_to(root.parent)}: {len(po.translated_entries())} translated, "
+            f"{len(po.untranslated_entries())} untranslated"
+        )
     return 0
 
 

@@ -20,15 +20,18 @@ from pathlib import Path
 
 
 def _bin_dir() -> Path:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"),
-                   key=lambda p: int(Path(p).parts[4]))
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: int(Path(p).parts[4])
+    )
     if found:
         return Path(found[-1]).parent
     pg_ctl = shutil.which("pg_ctl")
     if pg_ctl:
         return Path(pg_ctl).parent
-    sys.exit("PostgreSQL server binaries not found: run `make system-deps` (as root) or "
-             "install the 'postgresql' package.")
+    sys.exit(
+        "PostgreSQL server binaries not found: run `make system-deps` (as root) or "
+        "install the 'postgresql' package."
+    )
 
 
 def _free_port() -> int:
@@ -39,7 +42,7 @@ def _free_port() -> int:
 
 def main(argv: list[str]) -> int:
     if "--" in argv:
-        argv = argv[argv.index("--") + 1:]
+        argv = argv[argv.index("--") + 1 :]
     if not argv:
         sys.exit("usage: with_postgres.py -- COMMAND ...")
     bindir = _bin_dir()
@@ -56,23 +59,66 @@ def main(argv: list[str]) -> int:
     log = workdir / "server.log"
     env = {**os.environ, "LC_ALL": "C.UTF-8"}
     try:
-        subprocess.run(prefix + [str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
-                                 "--auth=trust", "--encoding=UTF8", "--no-sync"],
-                       check=True, stdout=subprocess.DEVNULL, env=env)
-        subprocess.run(prefix + [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w",
-                                 "-o", f"-p {port} -k {sock} -c listen_addresses=127.0.0.1"
-                                 " -c fsync=off -c synchronous_commit=off"
-                                 " -c full_page_writes=off -c max_connections=60",
-                                 "start"], check=True, stdout=subprocess.DEVNULL, env=env)
+        subprocess.run(
+            [
+                *prefix,
+                str(bindir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--no-sync",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env=env,
+        )
+        subprocess.run(
+            [
+                *prefix,
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(log),
+                "-w",
+                "-o",
+                f"-p {port} -k {sock} -c listen_addresses=127.0.0.1"
+                " -c fsync=off -c synchronous_commit=off"
+                " -c full_page_writes=off -c max_connections=60",
+                "start",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env=env,
+        )
         url = f"postgresql://postgres@127.0.0.1:{port}/konvergen"
-        subprocess.run(prefix + [str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port),
-                                 "-U", "postgres", "konvergen"], check=True, env=env)
+        subprocess.run(
+            [
+                *prefix,
+                str(bindir / "createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                "postgres",
+                "konvergen",
+            ],
+            check=True,
+            env=env,
+        )
         print(f"PostgreSQL {bindir.parent.name} on 127.0.0.1:{port} (throwaway)", flush=True)
         return subprocess.run(argv, env={**os.environ, "DATABASE_URL": url}).returncode
     finally:
-        subprocess.run(prefix + [str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w",
-                                 "stop"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       env=env)
+        subprocess.run(
+            [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
         time.sleep(0.2)
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -195,7 +195,9 @@ P3KE_MEMBER_HEADER = (
     "ID Keluarga P3KE,ID Individu,Nama,NIK,Padan Dukcapil,Jenis Kelamin,"
     "Hubungan dengan Kepala Keluarga,Tanggal Lahir,Status Kawin,Pekerjaan,Pendidikan"
 )
-_HOUSE = "Milik Sendiri,Genteng,Tembok,Tanah,Listrik PLN,Kayu Bakar,Sumur Tak Terlindung,Tidak,Tidak"
+_HOUSE = (
+    "Milik Sendiri,Genteng,Tembok,Tanah,Listrik PLN,Kayu Bakar,Sumur Tak Terlindung,Tidak,Tidak"
+)
 _FLAGS = "Ya,Tidak,Tidak,Ya,Ya,Tidak"
 
 
@@ -247,6 +249,11 @@ def tiny_register(personas, tmp_path):
     dataset = dataset_get_or_create(source="p3ke", region=personas.bandung)
     import datetime as dt
 
-    outcome = register_import(dataset=dataset, families_path=fam, members_path=mem,
-                              snapshot_date=dt.date(2026, 1, 15), acting_user=personas.admin)
+    outcome = register_import(
+        dataset=dataset,
+        families_path=fam,
+        members_path=mem,
+        snapshot_date=dt.date(2026, 1, 15),
+        acting_user=personas.admin,
+    )
     return outcome.snapshot

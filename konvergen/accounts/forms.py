@@ -5,9 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from konvergen.accounts import throttle
 
-LOCKED = _(
-    "Too many failed sign-in attempts. Wait %(minutes)s minutes and try again."
-)
+LOCKED = _("Too many failed sign-in attempts. Wait %(minutes)s minutes and try again.")
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -16,7 +14,8 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         ip = self.request.META.get("REMOTE_ADDR") if self.request else None
         if username and throttle.is_locked(username=username, ip_address=ip):
             raise forms.ValidationError(
-                LOCKED, code="locked",
+                LOCKED,
+                code="locked",
                 params={"minutes": settings.LOGIN_FAILURE_WINDOW_SECONDS // 60},
             )
         try:

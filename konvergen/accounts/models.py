@@ -26,18 +26,31 @@ class RoleAssignment(models.Model):
     """A user holds ``role`` over ``region`` and everything below it, for agencies and
     partners on behalf of ``organisation``."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="role_assignments", verbose_name=_("user"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+        verbose_name=_("user"),
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("region"))
-    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT,
-                                     null=True, blank=True, related_name="role_assignments",
-                                     verbose_name=_("organisation"))
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=_("organisation"),
+    )
     personal_data = models.BooleanField(
-        _("may see personal data"), default=False,
-        help_text=_("Only used for viewers and national coordinators; the other roles "
-                    "see personal data of their scope by the nature of their work."),
+        _("may see personal data"),
+        default=False,
+        help_text=_(
+            "Only used for viewers and national coordinators; the other roles "
+            "see personal data of their scope by the nature of their work."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -45,8 +58,9 @@ class RoleAssignment(models.Model):
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "region", "organisation"],
-                                    name="role_assignment_unique"),
+            models.UniqueConstraint(
+                fields=["user", "role", "region", "organisation"], name="role_assignment_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -60,3 +74,6 @@ class LoginAttempt(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"

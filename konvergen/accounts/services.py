@@ -12,16 +12,33 @@ from konvergen.regions.models import Level, Region
 ORGANISATION_ROLES = {Role.AGENCY, Role.PARTNER}
 
 
-def user_create(*, username: str, password: str, full_name: str = "", email: str = "",
-                is_superuser: bool = False, acting_user=None) -> User:
+def user_create(
+    *,
+    username: str,
+    password: str,
+    full_name: str = "",
+    email: str = "",
+    is_superuser: bool = False,
+    acting_user=None,
+) -> User:
     first, _sep, last = full_name.partition(" ")
     with transaction.atomic():
-        user = User(username=username, email=email, first_name=first, last_name=last,
-                    is_staff=is_superuser, is_superuser=is_superuser)
+        user = User(
+            username=username,
+            email=email,
+            first_name=first,
+            last_name=last,
+            is_staff=is_superuser,
+            is_superuser=is_superuser,
+        )
         user.set_password(password)
         user.save()
-        audit_record(actor=acting_user, action="accounts.user_create", obj=user,
-                     changes={"username": username, "superuser": is_superuser})
+        audit_record(
+            actor=acting_user,
+            action="accounts.user_create",
+            obj=user,
+            changes={"username": username, "superuser": is_superuser},
+        )
     return user
 
 
@@ -32,34 +49,55 @@ def user_set_password(*, user: User, password: str, acting_user=None) -> None:
         audit_record(actor=acting_user, action="accounts.password_set", obj=user)
 
 
-def role_assignment_create(*, user: User, role: str, region: Region, organisation=None,
-                           personal_data: bool = False, acting_user=None) -> RoleAssignment:
+def role_assignment_create(
+    *,
+    user: User,
+    role: str,
+    region: Region,
+    organisation=None,
+    personal_data: bool = False,
+    acting_user=None,
+) -> RoleAssignment:
     if role in ORGANISATION_ROLES and organisation is None:
         raise ValidationError(_("Agency officers and partners need an organisation."))
     if role not in ORGANISATION_ROLES and organisation is not None:
         raise ValidationError(_("Only agency officers and partners act for an organisation."))
     if role == Role.VILLAGE and region.level != Level.DESA:
         raise ValidationError(_("A village operator is assigned to one desa or kelurahan."))
-    if organisation is not None and not (region.covers(organisation.region_id)
-                                         or organisation.region.covers(region.code)):
+    if organisation is not None and not (
+        region.covers(organisation.region_id) or organisation.region.covers(region.code)
+    ):
         raise ValidationError(_("The organisation does not work in this region."))
     with transaction.atomic():
         assignment = RoleAssignment.objects.create(
-            user=user, role=role, region=region, organisation=organisation,
+            user=user,
+            role=role,
+            region=region,
+            organisation=organisation,
             personal_data=personal_data,
         )
         audit_record(
-            actor=acting_user, action="accounts.role_grant", obj=assignment,
+            actor=acting_user,
+            action="accounts.role_grant",
+            obj=assignment,
             region_code=region.code,
-            changes={"user": user.username, "role": role, "region": region.code,
-                     "organisation": organisation.pk if organisation else None,
-                     "personal_data": personal_data},
+            changes={
+                "user": user.username,
+                "role": role,
+                "region": region.code,
+                "organisation": organisation.pk if organisation else None,
+                "personal_data": personal_data,
+            },
         )
     return assignment
 
 
 def role_assignment_revoke(*, assignment: RoleAssignment, acting_user=None) -> None:
     with transaction.atomic():
-        audit_record(actor=acting_user, action="accounts.role_revoke", obj=assignment,
-                     region_code=assignment.region_id)
+        audit_record(
+            actor=acting_user,
+            action="accounts.role_revoke",
+            obj=assignment,
+            region_code=assignment.region_id,
+        )
         assignment.delete()

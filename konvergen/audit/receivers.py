@@ -18,5 +18,6 @@ def _logged_out(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
-    audit_record(actor=None, action="auth.login_failed", object_type="accounts.user",
-                 object_repr=username)
+    audit_record(
+        actor=None, action="auth.login_failed", object_type="accounts.user", object_repr=username
+    )

@@ -1,4 +1,4 @@
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,7 +10,7 @@ from konvergen.accounts import access
 
 def _day(value: str, end: bool = False):
     try:
-        day = datetime.strptime(value, "%Y-%m-%d").date()
+        day = date.fromisoformat(value)
     except (TypeError, ValueError):
         return None
     return timezone.make_aware(datetime.combine(day, time.max if end else time.min))
@@ -19,8 +19,10 @@ def _day(value: str, end: bool = False):
 @login_required
 def audit_list(request):
     entries = access.access_audit_entries(request.user)
-    f = {k: request.GET.get(k, "").strip() for k in ("actor", "action", "object", "region",
-                                                      "since", "until")}
+    f = {
+        k: request.GET.get(k, "").strip()
+        for k in ("actor", "action", "object", "region", "since", "until")
+    }
     if f["actor"]:
         entries = entries.filter(actor_label__icontains=f["actor"])
     if f["action"]:
@@ -36,5 +38,6 @@ def audit_list(request):
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/list.html", {"page": page, "filters": f,
-                                               "query": query.urlencode()})
+    return render(
+        request, "audit/list.html", {"page": page, "filters": f, "query": query.urlencode()}
+    )

@@ -10,12 +10,13 @@ from django.http import FileResponse
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence],
-                  *, sheet: str = "Data") -> FileResponse:
-    handle = tempfile.TemporaryFile(suffix=".xlsx")
-    workbook = xlsxwriter.Workbook(handle, {"constant_memory": True,
-                                            "strings_to_numbers": False,
-                                            "strings_to_formulas": False})
+def xlsx_response(
+    filename: str, headers: Sequence[str], rows: Iterable[Sequence], *, sheet: str = "Data"
+) -> FileResponse:
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (closed by FileResponse)
+    workbook = xlsxwriter.Workbook(
+        handle, {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
+    )
     worksheet = workbook.add_worksheet(sheet[:31])
     bold = workbook.add_format({"bold": True})
     worksheet.write_row(0, 0, [str(h) for h in headers], bold)

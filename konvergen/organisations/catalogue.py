@@ -5,7 +5,12 @@ from konvergen.organisations.models import Pentahelix as P
 
 #: (short name, full name, kind, pentahelix)
 STANDARD_AGENCIES = [
-    ("Bappeda", "Badan Perencanaan Pembangunan Daerah (Sekretariat TKPK)", K.SECRETARIAT, P.GOVERNMENT),
+    (
+        "Bappeda",
+        "Badan Perencanaan Pembangunan Daerah (Sekretariat TKPK)",
+        K.SECRETARIAT,
+        P.GOVERNMENT,
+    ),
     ("Dinsos", "Dinas Sosial", K.AGENCY, P.GOVERNMENT),
     ("Dinkes", "Dinas Kesehatan", K.AGENCY, P.GOVERNMENT),
     ("Disdik", "Dinas Pendidikan", K.AGENCY, P.GOVERNMENT),

@@ -29,10 +29,15 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices)
-    pentahelix = models.CharField(_("pentahelix category"), max_length=20,
-                                  choices=Pentahelix.choices)
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT,
-                               related_name="organisations", verbose_name=_("region"))
+    pentahelix = models.CharField(
+        _("pentahelix category"), max_length=20, choices=Pentahelix.choices
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("region"),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -13,8 +13,18 @@ import shapely
 
 from konvergen.regions.codes import normalise_code
 
-CODE_FIELD_CANDIDATES = ("kode", "kode_wilayah", "kode_kemendagri", "kdepum", "kdcpum",
-                         "kdpkab", "kode_kec", "kode_desa", "code", "id")
+CODE_FIELD_CANDIDATES = (
+    "kode",
+    "kode_wilayah",
+    "kode_kemendagri",
+    "kdepum",
+    "kdcpum",
+    "kdpkab",
+    "kode_kec",
+    "kode_desa",
+    "code",
+    "id",
+)
 
 
 class BoundaryFileError(ValueError):
@@ -29,8 +39,9 @@ class Boundaries:
     code_field: str
 
 
-def read_boundaries(path: Path, *, code_field: str | None = None,
-                    tolerance: float = 0.0) -> Boundaries:
+def read_boundaries(
+    path: Path, *, code_field: str | None = None, tolerance: float = 0.0
+) -> Boundaries:
     """Read polygons keyed by Kemendagri code, reprojected to WGS 84.
 
     ``code_field`` names the attribute holding the code; by default the first of

@@ -57,7 +57,11 @@ class Region(models.Model):
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     area_km2 = models.FloatField(_("area (km²)"), null=True, blank=True)
     version = models.ForeignKey(
-        CodeListVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        CodeListVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("code list version"),
     )
     is_active = models.BooleanField(_("in the current code list"), default=True)

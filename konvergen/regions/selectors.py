@@ -33,10 +33,12 @@ def region_children(parent_code: str | None) -> list[Region]:
         villages = villages.filter(code__startswith=parent_code + ".")
     counts = dict(
         villages.annotate(prefix=Substr("code", 1, prefix_len))
-        .values("prefix").annotate(n=Count("code")).values_list("prefix", "n")
+        .values("prefix")
+        .annotate(n=Count("code"))
+        .values_list("prefix", "n")
     )
     for child in children:
-        child.desa_count = 1 if child.level == Level.DESA else counts.get(child.code, 0)
+        child.desa_count = 1 if child.level == Level.DESA else counts.get(child.code, 0)  # type: ignore[attr-defined]
     return children
 
 
@@ -54,10 +56,15 @@ def region_map_features(regions: list[Region]) -> dict:
             geometry = {"type": "Point", "coordinates": [region.longitude, region.latitude]}
         else:
             continue
-        features.append({
-            "type": "Feature",
-            "geometry": geometry,
-            "properties": {"code": region.code, "name": region.name,
-                           "desa_count": getattr(region, "desa_count", None)},
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {
+                    "code": region.code,
+                    "name": region.name,
+                    "desa_count": getattr(region, "desa_count", None),
+                },
+            }
+        )
     return {"type": "FeatureCollection", "features": features}

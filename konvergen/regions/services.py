@@ -68,10 +68,15 @@ def region_list_load(
         if region is None:
             to_create.append(
                 Region(
-                    code=code, name=row["name"], level=level_of(code),
-                    kind=kind_of(code, row["name"]), parent_id=parent_of(code),
-                    latitude=row["latitude"], longitude=row["longitude"],
-                    population=row["population"], area_km2=row["area_km2"],
+                    code=code,
+                    name=row["name"],
+                    level=level_of(code),
+                    kind=kind_of(code, row["name"]),
+                    parent_id=parent_of(code),
+                    latitude=row["latitude"],
+                    longitude=row["longitude"],
+                    population=row["population"],
+                    area_km2=row["area_km2"],
                 )
             )
             report.added.append(code)
@@ -95,7 +100,8 @@ def region_list_load(
         else:
             report.unchanged += 1
     to_retire = [
-        r for code, r in existing.items()
+        r
+        for code, r in existing.items()
         if r.is_active and code not in rows and code.split(".")[0] in provinces
     ]
     report.retired = sorted(r.code for r in to_retire)
@@ -113,15 +119,25 @@ def region_list_load(
             region.version = version
         Region.objects.bulk_update(
             to_update,
-            ["name", "kind", "is_active", "latitude", "longitude", "population", "area_km2",
-             "version"],
+            [
+                "name",
+                "kind",
+                "is_active",
+                "latitude",
+                "longitude",
+                "population",
+                "area_km2",
+                "version",
+            ],
             batch_size=_BATCH,
         )
         for region in to_retire:
             region.is_active = False
         Region.objects.bulk_update(to_retire, ["is_active"], batch_size=_BATCH)
         audit_record(
-            actor=acting_user, action="regions.load", obj=version,
+            actor=acting_user,
+            action="regions.load",
+            obj=version,
             changes={"source": source, **report.as_dict()},
         )
     return report
@@ -129,8 +145,15 @@ def region_list_load(
 
 def _check_hierarchy(rows: dict) -> None:
     orphans = [c for c in rows if parent_of(c) and parent_of(c) not in rows]
-    known = set(Region.objects.filter(code__in=[parent_of(c) for c in orphans])
-                .values_list("code", flat=True)) if orphans else set()
+    known = (
+        set(
+            Region.objects.filter(code__in=[parent_of(c) for c in orphans]).values_list(
+                "code", flat=True
+            )
+        )
+        if orphans
+        else set()
+    )
     missing = [c for c in orphans if parent_of(c) not in known]
     if missing:
         raise ValueError(
@@ -164,9 +187,13 @@ def region_bps_codes_set(*, pairs: list[tuple[str, str]], acting_user=None) -> C
         with transaction.atomic():
             Region.objects.bulk_update(changed, ["bps_code"], batch_size=_BATCH)
             audit_record(
-                actor=acting_user, action="regions.bps_codes", object_type="regions.region",
-                changes={"updated": len(changed),
-                         "sample": {r.code: r.bps_code for r in changed[:_SAMPLE]}},
+                actor=acting_user,
+                action="regions.bps_codes",
+                object_type="regions.region",
+                changes={
+                    "updated": len(changed),
+                    "sample": {r.code: r.bps_code for r in changed[:_SAMPLE]},
+                },
             )
     return CrosswalkReport(len(changed), len(regions) - len(changed), unknown)
 
@@ -181,8 +208,13 @@ class BoundaryReport:
 
 
 def region_boundaries_attach(
-    *, codes: list[str], geometries: list[str], centroids: list[tuple[float, float]],
-    level: int, source: str, acting_user=None,
+    *,
+    codes: list[str],
+    geometries: list[str],
+    centroids: list[tuple[float, float]],
+    level: int,
+    source: str,
+    acting_user=None,
 ) -> BoundaryReport:
     """Attach GeoJSON polygons (already simplified) to the regions of ``level``."""
     by_code = {}
@@ -207,13 +239,18 @@ def region_boundaries_attach(
                 region.latitude, region.longitude = lat, lon
             changed.append(region)
     with transaction.atomic():
-        Region.objects.bulk_update(changed, ["geometry", "latitude", "longitude"],
-                                   batch_size=500)
+        Region.objects.bulk_update(changed, ["geometry", "latitude", "longitude"], batch_size=500)
         if changed:
             audit_record(
-                actor=acting_user, action="regions.boundaries", object_type="regions.region",
-                changes={"source": source, "level": level, "updated": len(changed),
-                         "unmatched": unmatched[:_SAMPLE]},
+                actor=acting_user,
+                action="regions.boundaries",
+                object_type="regions.region",
+                changes={
+                    "source": source,
+                    "level": level,
+                    "updated": len(changed),
+                    "unmatched": unmatched[:_SAMPLE],
+                },
             )
     without = Region.objects.filter(level=level, is_active=True, geometry="").count()
     return BoundaryReport(len(regions), len(changed), unmatched, wrong_level, without)

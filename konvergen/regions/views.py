@@ -18,10 +18,16 @@ def region_index(request):
         children = selectors.region_children(None)
     else:
         children = selectors.regions_by_codes(scopes)
-    return render(request, "regions/detail.html", {
-        "region": None, "children": children, "ancestors": [],
-        "map_url": reverse("regions:index-map"),
-    })
+    return render(
+        request,
+        "regions/detail.html",
+        {
+            "region": None,
+            "children": children,
+            "ancestors": [],
+            "map_url": reverse("regions:index-map"),
+        },
+    )
 
 
 @login_required
@@ -40,13 +46,17 @@ def region_detail(request, code: str):
     region = access.access_region(request.user, code)
     scopes = access.scope_codes(request.user, feature="regions")
     ancestors = [a for a in selectors.region_ancestors(region) if access.covers_any(scopes, a.code)]
-    return render(request, "regions/detail.html", {
-        "region": region,
-        "ancestors": ancestors,
-        "children": selectors.region_children(region.code),
-        "map_url": reverse("regions:map", args=[region.code]),
-        "personal_data": access.can_view_personal_data(request.user, region.code),
-    })
+    return render(
+        request,
+        "regions/detail.html",
+        {
+            "region": region,
+            "ancestors": ancestors,
+            "children": selectors.region_children(region.code),
+            "map_url": reverse("regions:map", args=[region.code]),
+            "personal_data": access.can_view_personal_data(request.user, region.code),
+        },
+    )
 
 
 @login_required

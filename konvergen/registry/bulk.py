@@ -5,6 +5,7 @@ as record batches.
 """
 
 import io
+from collections.abc import Iterable
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -25,8 +26,9 @@ def _for_database(table: pa.Table, not_null_text: set[str]) -> pa.Table:
     return pa.table(columns, names=table.column_names)
 
 
-def insert_table(connection, table_name: str, data: pa.Table, *,
-                 not_null_text: set[str] = frozenset()) -> int:  # type: ignore[assignment]
+def insert_table(
+    connection, table_name: str, data: pa.Table, *, not_null_text: Iterable[str] = ()
+) -> int:
     """Insert every row of ``data`` (column names = database column names) into a table."""
     if data.num_rows == 0:
         return 0
@@ -36,8 +38,9 @@ def insert_table(connection, table_name: str, data: pa.Table, *,
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # the psycopg cursor under Django's wrapper
             options = pacsv.WriteOptions(include_header=False, batch_size=_BATCH_ROWS)
-            with raw.copy(f"COPY {connection.ops.quote_name(table_name)} ({quoted})"
-                          " FROM STDIN (FORMAT csv)") as copy:
+            with raw.copy(
+                f"COPY {connection.ops.quote_name(table_name)} ({quoted}) FROM STDIN (FORMAT csv)"
+            ) as copy:
                 for batch in data.to_batches(_BATCH_ROWS):
                     buffer = io.BytesIO()
                     pacsv.write_csv(batch, buffer, write_options=options)

@@ -64,8 +64,9 @@ def snapshot_diff(*, old_id: int, new_id: int) -> dict:
     params = {"old": old_id, "new": new_id}
     with connection.cursor() as cursor:
         for kind, sql in KINDS.items():
-            cursor.execute(f"SELECT region_code, COUNT(*) FROM ({sql}) x GROUP BY region_code",
-                           params)
+            cursor.execute(
+                f"SELECT region_code, COUNT(*) FROM ({sql}) x GROUP BY region_code", params
+            )
             rows = cursor.fetchall()
             totals[kind] = sum(n for _code, n in rows)
             for code, n in rows:
@@ -76,7 +77,7 @@ def snapshot_diff(*, old_id: int, new_id: int) -> dict:
 def diff_rows(*, kind: str, old_id: int, new_id: int, region_prefix: str = "") -> list[tuple]:
     """The families or persons behind one count, with what changed, for a download."""
     base = KINDS[kind]
-    params = {"old": old_id, "new": new_id, "prefix": region_prefix + "%"}
+    params: dict[str, int | str] = {"old": old_id, "new": new_id, "prefix": region_prefix + "%"}
     if kind in _FAMILY_KINDS:
         sql = (
             f"SELECT x.region_code, f.source_id, f.head_name, f.kk_number,"
@@ -99,7 +100,14 @@ def diff_rows(*, kind: str, old_id: int, new_id: int, region_prefix: str = "") -
 
 
 DIFF_COLUMNS = {
-    "family": ["desa", "family_id", "head_name", "kk_number", "previous_desa", "previous_desil",
-               "desil"],
+    "family": [
+        "desa",
+        "family_id",
+        "head_name",
+        "kk_number",
+        "previous_desa",
+        "previous_desil",
+        "desil",
+    ],
     "person": ["desa", "person_id", "name", "nik", "family_id"],
 }

@@ -10,12 +10,17 @@ BAD_MAPPING = _("Line %(line)s: write it as 'Header=field'.")
 class ImportForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices, initial=Source.P3KE)
     region = forms.ChoiceField(label=_("Region"))
-    snapshot_date = forms.DateField(label=_("Snapshot date"),
-                                    widget=forms.DateInput(attrs={"type": "date"}))
+    snapshot_date = forms.DateField(
+        label=_("Snapshot date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     families = forms.FileField(label=_("Families file (CSV or XLSX)"))
     members = forms.FileField(label=_("Members file (CSV or XLSX)"))
-    mapping = forms.CharField(label=_("Column mapping"), required=False, help_text=MAPPING_HELP,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    mapping = forms.CharField(
+        label=_("Column mapping"),
+        required=False,
+        help_text=MAPPING_HELP,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)

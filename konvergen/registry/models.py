@@ -24,15 +24,17 @@ class Source(models.TextChoices):
 
 class Dataset(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("region"))
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("register dataset")
         verbose_name_plural = _("register datasets")
-        constraints = [models.UniqueConstraint(fields=["source", "region"],
-                                               name="dataset_source_region")]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "region"], name="dataset_source_region")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.region_id}"
@@ -43,13 +45,15 @@ class Snapshot(models.Model):
 
     dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="snapshots")
     snapshot_date = models.DateField(_("snapshot date"))
-    previous = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="+")
+    previous = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     families_file = models.CharField(_("families file"), max_length=255)
     members_file = models.CharField(_("members file"), max_length=255)
     files_sha256 = models.CharField(max_length=64, db_index=True)
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="+")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     counts = models.JSONField(default=dict)
     diff = models.JSONField(default=dict)
@@ -79,8 +83,11 @@ class Family(models.Model):
     class Meta:
         verbose_name = _("family")
         verbose_name_plural = _("families")
-        constraints = [models.UniqueConstraint(fields=["dataset", "source_id"],
-                                               name="family_dataset_source_id")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "source_id"], name="family_dataset_source_id"
+            )
+        ]
         indexes = [models.Index(fields=["head_name"], name="family_head_name")]
 
     def __str__(self) -> str:
@@ -103,8 +110,11 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("persons")
-        constraints = [models.UniqueConstraint(fields=["dataset", "source_id"],
-                                               name="person_dataset_source_id")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "source_id"], name="person_dataset_source_id"
+            )
+        ]
         indexes = [models.Index(fields=["name"], name="person_name")]
 
     def __str__(self) -> str:
@@ -147,8 +157,9 @@ class FamilyRecord(models.Model):
     per_capita_expenditure = models.FloatField(null=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["snapshot", "family"],
-                                               name="family_record_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "family"], name="family_record_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.family_id}@{self.snapshot_id}"
@@ -175,8 +186,9 @@ class PersonRecord(models.Model):
     health_insurance = models.CharField(max_length=60, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["snapshot", "person"],
-                                               name="person_record_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "person"], name="person_record_unique")
+        ]
         indexes = [models.Index(fields=["snapshot", "family"], name="person_record_family")]
 
     def __str__(self) -> str:
@@ -219,8 +231,9 @@ class ImportJob(models.Model):
         FAILED = "failed", _("Failed")
 
     dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="jobs")
-    snapshot = models.ForeignKey(Snapshot, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="+")
+    snapshot = models.ForeignKey(
+        Snapshot, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     stage = models.CharField(max_length=60, blank=True)
     progress = models.PositiveSmallIntegerField(default=0)
@@ -229,10 +242,24 @@ class ImportJob(models.Model):
     options = models.JSONField(default=dict)
     result = models.JSONField(default=dict)
     error = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"import {self.pk} {self.status}"
+
+    @property
+    def stage_label(self) -> str:
+        return str(STAGES.get(self.stage, self.stage))
+
+
+STAGES = {
+    "reading": _("reading the files"),
+    "validating": _("checking every row"),
+    "writing": _("saving"),
+    "comparing": _("comparing with the previous snapshot"),
+    "done": _("finished"),
+}

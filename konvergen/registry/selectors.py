@@ -21,14 +21,19 @@ def datasets_for(user) -> QuerySet:
 
 
 def snapshots_for(user) -> QuerySet:
-    return (Snapshot.objects.filter(dataset__in=datasets_for(user))
-            .select_related("dataset", "dataset__region", "imported_by")
-            .order_by("-snapshot_date", "-id"))
+    return (
+        Snapshot.objects.filter(dataset__in=datasets_for(user))
+        .select_related("dataset", "dataset__region", "imported_by")
+        .order_by("-snapshot_date", "-id")
+    )
 
 
 def import_jobs_for(user) -> QuerySet:
-    return (ImportJob.objects.filter(dataset__in=datasets_for(user))
-            .select_related("dataset", "snapshot", "created_by").order_by("-id"))
+    return (
+        ImportJob.objects.filter(dataset__in=datasets_for(user))
+        .select_related("dataset", "snapshot", "created_by")
+        .order_by("-id")
+    )
 
 
 def family_search(user, *, q: str = "", desa: str = "") -> QuerySet:
@@ -51,13 +56,19 @@ def family_search(user, *, q: str = "", desa: str = "") -> QuerySet:
 
 def family_records(family: Family) -> list[FamilyRecord]:
     """Every snapshot's record of a family, oldest first: the desil history and source rows."""
-    return list(FamilyRecord.objects.filter(family=family).select_related("snapshot")
-                .order_by("snapshot__snapshot_date", "snapshot_id"))
+    return list(
+        FamilyRecord.objects.filter(family=family)
+        .select_related("snapshot")
+        .order_by("snapshot__snapshot_date", "snapshot_id")
+    )
 
 
 def family_members(family: Family, snapshot_id: int) -> list[PersonRecord]:
-    return list(PersonRecord.objects.filter(family=family, snapshot_id=snapshot_id)
-                .select_related("person").order_by("row_number"))
+    return list(
+        PersonRecord.objects.filter(family=family, snapshot_id=snapshot_id)
+        .select_related("person")
+        .order_by("row_number")
+    )
 
 
 def snapshot_issues(snapshot: Snapshot, kind: str) -> QuerySet:

@@ -59,14 +59,20 @@ def dataset_get_or_create(*, source: str, region: Region, acting_user=None) -> D
     with transaction.atomic():
         dataset, created = Dataset.objects.get_or_create(source=source, region=region)
         if created:
-            audit_record(actor=acting_user, action="registry.dataset_create", obj=dataset,
-                         region_code=region.code, changes={"source": source})
+            audit_record(
+                actor=acting_user,
+                action="registry.dataset_create",
+                obj=dataset,
+                region_code=region.code,
+                changes={"source": source},
+            )
     return dataset
 
 
 def _valid_desa_codes(region: Region) -> pa.Array:
-    codes = Region.objects.filter(level=Level.DESA, is_active=True,
-                                  code__startswith=region.code + ".")
+    codes = Region.objects.filter(
+        level=Level.DESA, is_active=True, code__startswith=region.code + "."
+    )
     return pa.array(list(codes.values_list("code", flat=True)), pa.string())
 
 
@@ -116,13 +122,17 @@ def register_import(
         return ImportOutcome(snapshot=existing, unchanged=True, summary=existing.counts)
     latest = dataset.snapshots.order_by("-snapshot_date", "-id").first()
     if latest is not None and snapshot_date < latest.snapshot_date:
-        raise RegisterImportError(OLDER_THAN_LATEST.format(date=snapshot_date,
-                                                           latest=latest.snapshot_date))
+        raise RegisterImportError(
+            OLDER_THAN_LATEST.format(date=snapshot_date, latest=latest.snapshot_date)
+        )
     report("validating", 10)
     try:
         prepared = prepare_register(
-            families_path, members_path, source=dataset.source if dataset.source != "dtsen"
-            else None, mapping=mapping, valid_region_codes=_valid_desa_codes(dataset.region),
+            families_path,
+            members_path,
+            source=dataset.source if dataset.source != "dtsen" else None,
+            mapping=mapping,
+            valid_region_codes=_valid_desa_codes(dataset.region),
             snapshot_date=snapshot_date,
         )
     except IngestFileError as exc:
@@ -134,16 +144,20 @@ def register_import(
     report("writing", 50)
     with transaction.atomic():
         snapshot = Snapshot.objects.create(
-            dataset=dataset, snapshot_date=snapshot_date, previous=latest,
-            families_file=families_path.name[:255], members_file=members_path.name[:255],
-            files_sha256=sha, imported_by=acting_user if getattr(acting_user, "pk", None) else None,
+            dataset=dataset,
+            snapshot_date=snapshot_date,
+            previous=latest,
+            families_file=families_path.name[:255],
+            members_file=members_path.name[:255],
+            files_sha256=sha,
+            imported_by=acting_user if getattr(acting_user, "pk", None) else None,
             header_report=prepared.header_report,
         )
-        store.write_snapshot(snapshot=snapshot, families=prepared.families,
-                             members=prepared.members)
+        store.write_snapshot(
+            snapshot=snapshot, families=prepared.families, members=prepared.members
+        )
         report("writing", 80)
-        store.write_issues(snapshot=snapshot, rejections=prepared.rejections,
-                           flags=prepared.flags)
+        store.write_issues(snapshot=snapshot, rejections=prepared.rejections, flags=prepared.flags)
         if latest is not None:
             report("comparing", 90)
             snapshot.diff = snapshot_diff(old_id=latest.pk, new_id=snapshot.pk)
@@ -151,7 +165,9 @@ def register_import(
         snapshot.counts = summary
         snapshot.save(update_fields=["counts", "diff"])
         audit_record(
-            actor=acting_user, action="registry.snapshot_import", obj=snapshot,
+            actor=acting_user,
+            action="registry.snapshot_import",
+            obj=snapshot,
             region_code=dataset.region_id,
             changes={k: v for k, v in summary.items() if k != "headers"},
         )
@@ -162,16 +178,28 @@ def register_import(
 # --- Background jobs (the browser's upload) ------------------------------------------------
 
 
-def import_job_create(*, dataset: Dataset, families_path: Path, members_path: Path,
-                      options: dict, acting_user) -> ImportJob:
+def import_job_create(
+    *, dataset: Dataset, families_path: Path, members_path: Path, options: dict, acting_user
+) -> ImportJob:
     with transaction.atomic():
-        job = ImportJob.objects.create(dataset=dataset, families_path=str(families_path),
-                                       members_path=str(members_path), options=options,
-                                       created_by=acting_user)
-        audit_record(actor=acting_user, action="registry.import_start", obj=job,
-                     region_code=dataset.region_id,
-                     changes={"families": Path(families_path).name,
-                              "members": Path(members_path).name, **options})
+        job = ImportJob.objects.create(
+            dataset=dataset,
+            families_path=str(families_path),
+            members_path=str(members_path),
+            options=options,
+            created_by=acting_user,
+        )
+        audit_record(
+            actor=acting_user,
+            action="registry.import_start",
+            obj=job,
+            region_code=dataset.region_id,
+            changes={
+                "families": Path(families_path).name,
+                "members": Path(members_path).name,
+                **options,
+            },
+        )
     return job
 
 
@@ -181,28 +209,36 @@ def import_job_run(job_id: int) -> None:
     job = ImportJob.objects.select_related("dataset", "created_by").get(pk=job_id)
 
     def progress(stage: str, pct: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(stage=stage, progress=pct,
-                                                   status=ImportJob.Status.RUNNING)
+        ImportJob.objects.filter(pk=job.pk).update(
+            stage=stage, progress=pct, status=ImportJob.Status.RUNNING
+        )
 
     progress("reading", 2)
     options = job.options or {}
     try:
         outcome = register_import(
-            dataset=job.dataset, families_path=Path(job.families_path),
+            dataset=job.dataset,
+            families_path=Path(job.families_path),
             members_path=Path(job.members_path),
             snapshot_date=dt.date.fromisoformat(options["snapshot_date"])
-            if options.get("snapshot_date") else None,
-            mapping=options.get("mapping") or None, acting_user=job.created_by,
+            if options.get("snapshot_date")
+            else None,
+            mapping=options.get("mapping") or None,
+            acting_user=job.created_by,
             progress=progress,
         )
     except Exception as exc:  # the job records any failure for the user, then re-raises
         ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, error=str(exc)[:5000], finished_at=timezone.now())
+            status=ImportJob.Status.FAILED, error=str(exc)[:5000], finished_at=timezone.now()
+        )
         if not isinstance(exc, RegisterImportError):
             raise
         return
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.UNCHANGED if outcome.unchanged else ImportJob.Status.DONE,
-        snapshot=outcome.snapshot, progress=100, stage="done", finished_at=timezone.now(),
+        snapshot=outcome.snapshot,
+        progress=100,
+        stage="done",
+        finished_at=timezone.now(),
         result=outcome.summary,
     )

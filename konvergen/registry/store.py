@@ -29,8 +29,11 @@ PERSON_CURRENT = ["nik", "name", "sex", "birth_date", "relation"]
 def _text_columns(model, names) -> set[str]:
     """Columns of ``model`` that are NOT NULL text (the Arrow NULLs become '')."""
     fields = {f.column: f for f in model._meta.concrete_fields}
-    return {n for n in names
-            if n in fields and fields[n].get_internal_type() == "CharField" and not fields[n].null}
+    return {
+        n
+        for n in names
+        if n in fields and fields[n].get_internal_type() == "CharField" and not fields[n].null
+    }
 
 
 def _q(name: str) -> str:
@@ -46,12 +49,18 @@ def _execute(sql: str, params=()) -> int:
 def write_snapshot(*, snapshot, families: pa.Table, members: pa.Table) -> dict:
     """Store one snapshot's accepted families and members; return row counts."""
     dataset_id, snapshot_id = snapshot.dataset_id, snapshot.pk
-    fam = families.rename_columns(["source_id" if n == "family_id" else n
-                                   for n in families.column_names])
-    per = members.drop_columns([c for c in ("nik_sex", "nik_birth_date")
-                                if c in members.column_names])
-    per = per.rename_columns([{"person_id": "source_id", "family_id": "family_source_id"}
-                              .get(n, n) for n in per.column_names])
+    fam = families.rename_columns(
+        ["source_id" if n == "family_id" else n for n in families.column_names]
+    )
+    per = members.drop_columns(
+        [c for c in ("nik_sex", "nik_birth_date") if c in members.column_names]
+    )
+    per = per.rename_columns(
+        [
+            {"person_id": "source_id", "family_id": "family_source_id"}.get(n, n)
+            for n in per.column_names
+        ]
+    )
 
     bulk.create_temp_table(connection, TMP_FAMILY, fam.schema)
     bulk.insert_table(connection, TMP_FAMILY, fam)
@@ -65,14 +74,26 @@ def write_snapshot(*, snapshot, families: pa.Table, members: pa.Table) -> dict:
 
     family_t, person_t = Family._meta.db_table, Person._meta.db_table
     _upsert_identities(
-        table=family_t, tmp=TMP_FAMILY, current=FAMILY_CURRENT, dataset_id=dataset_id,
-        snapshot_id=snapshot_id, model=Family, extra_cols=[], extra_select=[], join="",
+        table=family_t,
+        tmp=TMP_FAMILY,
+        current=FAMILY_CURRENT,
+        dataset_id=dataset_id,
+        snapshot_id=snapshot_id,
+        model=Family,
+        extra_cols=[],
+        extra_select=[],
+        join="",
     )
     # A person's family is looked up by the source family ID within the dataset.
     _upsert_identities(
-        table=person_t, tmp=TMP_PERSON, current=PERSON_CURRENT + ["region_code"],
-        dataset_id=dataset_id, snapshot_id=snapshot_id, model=Person,
-        extra_cols=["family_id"], extra_select=["f.id"],
+        table=person_t,
+        tmp=TMP_PERSON,
+        current=[*PERSON_CURRENT, "region_code"],
+        dataset_id=dataset_id,
+        snapshot_id=snapshot_id,
+        model=Person,
+        extra_cols=["family_id"],
+        extra_select=["f.id"],
         join=f" JOIN {family_t} f ON f.dataset_id = %s AND f.source_id = t.family_source_id",
         region_from_family=True,
     )
@@ -80,8 +101,9 @@ def write_snapshot(*, snapshot, families: pa.Table, members: pa.Table) -> dict:
     family_cols = [c for c in fam.column_names if c != "source_id"]
     record_t = FamilyRecord._meta.db_table
     text = _text_columns(FamilyRecord, family_cols)
-    select = ", ".join(f"COALESCE(t.{_q(c)}, '')" if c in text else f"t.{_q(c)}"
-                       for c in family_cols)
+    select = ", ".join(
+        f"COALESCE(t.{_q(c)}, '')" if c in text else f"t.{_q(c)}" for c in family_cols
+    )
     n_families = _execute(
         f"INSERT INTO {record_t} (snapshot_id, family_id, {', '.join(map(_q, family_cols))})"
         f" SELECT %s, f.id, {select} FROM {TMP_FAMILY} t"
@@ -91,8 +113,9 @@ def write_snapshot(*, snapshot, families: pa.Table, members: pa.Table) -> dict:
     person_cols = [c for c in per.column_names if c not in ("source_id", "family_source_id")]
     precord_t = PersonRecord._meta.db_table
     text = _text_columns(PersonRecord, person_cols)
-    select = ", ".join(f"COALESCE(t.{_q(c)}, '')" if c in text else f"t.{_q(c)}"
-                       for c in person_cols)
+    select = ", ".join(
+        f"COALESCE(t.{_q(c)}, '')" if c in text else f"t.{_q(c)}" for c in person_cols
+    )
     n_persons = _execute(
         f"INSERT INTO {precord_t} (snapshot_id, person_id, family_id,"
         f" {', '.join(map(_q, person_cols))})"
@@ -105,8 +128,19 @@ def write_snapshot(*, snapshot, families: pa.Table, members: pa.Table) -> dict:
     return {"family_records": n_families, "person_records": n_persons}
 
 
-def _upsert_identities(*, table, tmp, current, dataset_id, snapshot_id, model, extra_cols,
-                       extra_select, join, region_from_family=False) -> None:
+def _upsert_identities(
+    *,
+    table,
+    tmp,
+    current,
+    dataset_id,
+    snapshot_id,
+    model,
+    extra_cols,
+    extra_select,
+    join,
+    region_from_family=False,
+) -> None:
     text = _text_columns(model, current)
 
     def value(c: str) -> str:
@@ -117,9 +151,10 @@ def _upsert_identities(*, table, tmp, current, dataset_id, snapshot_id, model, e
     join_params = [dataset_id] if join else []
     # 1. Update the identities seen before with this snapshot's values.
     assignments = ", ".join(f"{_q(c)} = s.{_q(c)}" for c in current + extra_cols)
-    inner = ", ".join([f"{value(c)} AS {_q(c)}" for c in current]
-                      + [f"{sel} AS {_q(col)}" for col, sel in zip(extra_cols, extra_select,
-                                                                    strict=True)])
+    inner = ", ".join(
+        [f"{value(c)} AS {_q(c)}" for c in current]
+        + [f"{sel} AS {_q(col)}" for col, sel in zip(extra_cols, extra_select, strict=True)]
+    )
     _execute(
         f"UPDATE {table} SET {assignments}, last_snapshot_id = %s, is_current = %s"
         f" FROM (SELECT t.source_id AS source_id, {inner} FROM {tmp} t{join}) s"
@@ -148,13 +183,36 @@ def write_issues(*, snapshot, rejections: pa.Table, flags: pa.Table) -> None:
         if table.num_rows == 0:
             continue
         n = table.num_rows
-        data = table.select(["file", "row_number", "column", "value", "reason", "message_id",
-                             "message_en", "record_id"])
+        data = table.select(
+            [
+                "file",
+                "row_number",
+                "column",
+                "value",
+                "reason",
+                "message_id",
+                "message_en",
+                "record_id",
+            ]
+        )
         data = data.append_column("snapshot_id", pa.array([snapshot.pk] * n, pa.int64()))
         data = data.append_column("kind", pa.array([kind.value] * n, pa.string()))
         value = data.column("value").cast(pa.string())
-        data = data.set_column(data.column_names.index("value"), "value",
-                               pc.utf8_slice_codeunits(value, 0, 300))
-        bulk.insert_table(connection, ImportIssue._meta.db_table, data,
-                          not_null_text={"file", "column", "value", "reason", "message_id",
-                                         "message_en", "record_id", "kind"})
+        data = data.set_column(
+            data.column_names.index("value"), "value", pc.utf8_slice_codeunits(value, 0, 300)
+        )
+        bulk.insert_table(
+            connection,
+            ImportIssue._meta.db_table,
+            data,
+            not_null_text={
+                "file",
+                "column",
+                "value",
+                "reason",
+                "message_id",
+                "message_en",
+                "record_id",
+                "kind",
+            },
+        )

@@ -30,11 +30,15 @@ EXPORT_LIMIT = 200_000
 @login_required
 def register_home(request):
     access.require_feature(request.user, "register")
-    return render(request, "registry/home.html", {
-        "snapshots": selectors.snapshots_for(request.user)[:20],
-        "jobs": selectors.import_jobs_for(request.user)[:10],
-        "can_import": access.has_feature(request.user, "register_import"),
-    })
+    return render(
+        request,
+        "registry/home.html",
+        {
+            "snapshots": selectors.snapshots_for(request.user)[:20],
+            "jobs": selectors.import_jobs_for(request.user)[:10],
+            "can_import": access.has_feature(request.user, "register_import"),
+        },
+    )
 
 
 def _import_regions(user) -> list[Region]:
@@ -60,15 +64,18 @@ def import_new(request):
     form = ImportForm(request.POST or None, request.FILES or None, regions=regions)
     if request.method == "POST" and form.is_valid():
         region = next(r for r in regions if r.code == form.cleaned_data["region"])
-        dataset = dataset_get_or_create(source=form.cleaned_data["source"], region=region,
-                                        acting_user=request.user)
+        dataset = dataset_get_or_create(
+            source=form.cleaned_data["source"], region=region, acting_user=request.user
+        )
         folder = Path(settings.UPLOAD_DIR) / uuid.uuid4().hex
         job = import_job_create(
             dataset=dataset,
             families_path=_save_upload(form.cleaned_data["families"], folder),
             members_path=_save_upload(form.cleaned_data["members"], folder),
-            options={"snapshot_date": form.cleaned_data["snapshot_date"].isoformat(),
-                     "mapping": form.cleaned_data["mapping"]},
+            options={
+                "snapshot_date": form.cleaned_data["snapshot_date"].isoformat(),
+                "mapping": form.cleaned_data["mapping"],
+            },
             acting_user=request.user,
         )
         jobs.start(import_job_run, job.pk)
@@ -85,15 +92,23 @@ def _job(user, job_id) -> ImportJob:
 @login_required
 def import_job(request, job_id: int):
     job = _job(request.user, job_id)
-    return render(request, "registry/import_job.html", {"job": job, **_snapshot_context(
-        job.snapshot)})
+    return render(
+        request, "registry/import_job.html", {"job": job, **_snapshot_context(job.snapshot)}
+    )
 
 
 @login_required
 def import_job_status(request, job_id: int):
     job = _job(request.user, job_id)
-    return JsonResponse({"status": job.status, "stage": job.stage, "progress": job.progress,
-                         "error": job.error, "finished": job.finished_at is not None})
+    return JsonResponse(
+        {
+            "status": job.status,
+            "stage": job.stage,
+            "progress": job.progress,
+            "error": job.error,
+            "finished": job.finished_at is not None,
+        }
+    )
 
 
 def _snapshot_context(snapshot: Snapshot | None) -> dict:
@@ -101,15 +116,21 @@ def _snapshot_context(snapshot: Snapshot | None) -> dict:
         return {}
     english = (get_language() or "id").startswith("en")
     reasons = {}
-    for issue in (ImportIssue.objects.filter(snapshot=snapshot)
-                  .values("kind", "reason", "message_id", "message_en").distinct()):
+    for issue in (
+        ImportIssue.objects.filter(snapshot=snapshot)
+        .values("kind", "reason", "message_id", "message_en")
+        .distinct()
+    ):
         reasons[(issue["kind"], issue["reason"])] = (
-            issue["message_en"] if english else issue["message_id"])
+            issue["message_en"] if english else issue["message_id"]
+        )
     counts = snapshot.counts or {}
 
     def labelled(kind, by_reason):
-        return [(reason, reasons.get((kind, reason), reason), n)
-                for reason, n in sorted((by_reason or {}).items(), key=lambda x: -x[1])]
+        return [
+            (reason, reasons.get((kind, reason), reason), n)
+            for reason, n in sorted((by_reason or {}).items(), key=lambda x: -x[1])
+        ]
 
     by_desa = (snapshot.diff or {}).get("by_desa", {})
     names = dict(Region.objects.filter(code__in=list(by_desa)).values_list("code", "name"))
@@ -139,10 +160,23 @@ def snapshot_issues_xlsx(request, snapshot_id: int, kind: str):
         raise Http404(access.NOT_FOUND)
     english = (get_language() or "id").startswith("en")
     issues = selectors.snapshot_issues(snapshot, kind).values_list(
-        "file", "row_number", "column", "value", "message_en" if english else "message_id",
-        "reason", "record_id")
-    headers = [_("File"), _("Row"), _("Column"), _("Value"), _("Reason"), _("Reason code"),
-               _("Record ID")]
+        "file",
+        "row_number",
+        "column",
+        "value",
+        "message_en" if english else "message_id",
+        "reason",
+        "record_id",
+    )
+    headers = [
+        _("File"),
+        _("Row"),
+        _("Column"),
+        _("Value"),
+        _("Reason"),
+        _("Reason code"),
+        _("Record ID"),
+    ]
     name = "penolakan" if kind == "rejection" else "tanda"
     return xlsx_response(f"{name}-snapshot-{snapshot.pk}.xlsx", headers, issues.iterator())
 
@@ -153,8 +187,12 @@ def snapshot_diff_xlsx(request, snapshot_id: int, kind: str):
     dataset = access.access_dataset(request.user, snapshot.dataset_id)
     if kind not in KINDS or snapshot.previous_id is None:
         raise Http404(access.NOT_FOUND)
-    rows = diff_rows(kind=kind, old_id=snapshot.previous_id, new_id=snapshot.pk,
-                     region_prefix=request.GET.get("desa", ""))
+    rows = diff_rows(
+        kind=kind,
+        old_id=snapshot.previous_id,
+        new_id=snapshot.pk,
+        region_prefix=request.GET.get("desa", ""),
+    )
     columns = DIFF_COLUMNS["person" if kind.startswith("persons") else "family"]
     if not access.can_view_personal_data(request.user, dataset.region_id):
         rows = [_mask_diff_row(kind, row) for row in rows]
@@ -168,7 +206,9 @@ def _mask_diff_row(kind: str, row: tuple) -> tuple:
 
 def _family_row(family, personal: bool) -> dict:
     return {
-        "id": family.pk, "source_id": family.source_id, "region_code": family.region_code,
+        "id": family.pk,
+        "source_id": family.source_id,
+        "region_code": family.region_code,
         "desil": family.desil,
         "head_name": family.head_name if personal else access.mask_name(family.head_name),
         "kk_number": family.kk_number if personal else access.mask_nik(family.kk_number),
@@ -184,23 +224,46 @@ def family_search(request):
     user = request.user
     if request.GET.get("format") == "xlsx":
         rows = (
-            (r["source_id"], r["region_code"], r["kk_number"], r["head_name"], r["address"],
-             r["desil"])
-            for r in (_family_row(f, access.can_view_personal_data(user, f.region_code))
-                      for f in families[:EXPORT_LIMIT].iterator())
+            (
+                r["source_id"],
+                r["region_code"],
+                r["kk_number"],
+                r["head_name"],
+                r["address"],
+                r["desil"],
+            )
+            for r in (
+                _family_row(f, access.can_view_personal_data(user, f.region_code))
+                for f in families[:EXPORT_LIMIT].iterator()
+            )
         )
-        headers = [_("Family ID"), _("Desa code"), _("KK number"), _("Head of family"),
-                   _("Address"), _("Desil")]
+        headers = [
+            _("Family ID"),
+            _("Desa code"),
+            _("KK number"),
+            _("Head of family"),
+            _("Address"),
+            _("Desil"),
+        ]
         return xlsx_response("keluarga.xlsx", headers, rows)
     page = Paginator(families, 50).get_page(request.GET.get("page"))
-    names = dict(Region.objects.filter(code__in={f.region_code for f in page})
-                 .values_list("code", "name"))
-    rows = [dict(_family_row(f, access.can_view_personal_data(user, f.region_code)),
-                 desa_name=names.get(f.region_code, "")) for f in page]
+    names = dict(
+        Region.objects.filter(code__in={f.region_code for f in page}).values_list("code", "name")
+    )
+    rows = [
+        dict(
+            _family_row(f, access.can_view_personal_data(user, f.region_code)),
+            desa_name=names.get(f.region_code, ""),
+        )
+        for f in page
+    ]
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "registry/search.html", {"page": page, "rows": rows, "q": q,
-                                                    "desa": desa, "query": query.urlencode()})
+    return render(
+        request,
+        "registry/search.html",
+        {"page": page, "rows": rows, "q": q, "desa": desa, "query": query.urlencode()},
+    )
 
 
 @login_required
@@ -218,7 +281,15 @@ def family_detail(request, family_id: int):
             m.birth_place, m.birth_date = "", None
         record.head_name, record.head_nik = access.mask_name(record.head_name), ""
         record.kk_number, record.address = access.mask_nik(record.kk_number), ""
-    return render(request, "registry/family.html", {
-        "family": family, "record": record, "records": records, "members": members,
-        "region": region, "personal": personal,
-    })
+    return render(
+        request,
+        "registry/family.html",
+        {
+            "family": family,
+            "record": record,
+            "records": records,
+            "members": members,
+            "region": region,
+            "personal": personal,
+        },
+    )

@@ -74,7 +74,7 @@ JENIS_DINDING = (
 )
 JENIS_LANTAI = (
     "Marmer/Granit", "Keramik", "Parket/Vinil/Permadani", "Ubin/Tegel/Teraso",
-    "Kayu/Papan Kualitas Tinggi", "Sementara/Bata Merah", "Bambu", "Kayu/Papan Kualitas Rendah",
+    "Kayu/Papan Kualitas Tinggi", "Semen/Bata Merah", "Bambu", "Kayu/Papan Kualitas Rendah",
     "Tanah", "Lainnya",
 )
 SUMBER_PENERANGAN = ("Listrik PLN", "Listrik Non PLN", "Bukan Listrik")

@@ -53,8 +53,7 @@ def test_a_viewer_sees_personal_data_only_when_granted(personas):
     from konvergen.accounts.services import user_create
 
     granted = user_create(username="inspektorat", password="x-Rahasia-99")
-    role_assignment_create(user=granted, role="viewer", region=personas.bandung,
-                           personal_data=True)
+    role_assignment_create(user=granted, role="viewer", region=personas.bandung, personal_data=True)
     assert access.can_view_personal_data(granted, "32.04.05.2001")
 
 
@@ -69,8 +68,13 @@ def test_an_outsider_has_no_scope_and_no_features(personas):
 def test_only_administrators_and_the_secretariat_browse_the_audit_log(personas):
     assert access.has_feature(personas.tkpk_bandung, "audit")
     assert access.has_feature(personas.admin, "audit")
-    for user in (personas.dinsos_officer, personas.village_operator, personas.viewer,
-                 personas.csr_partner, personas.national):
+    for user in (
+        personas.dinsos_officer,
+        personas.village_operator,
+        personas.viewer,
+        personas.csr_partner,
+        personas.national,
+    ):
         assert not access.has_feature(user, "audit")
         with pytest.raises(Http404):
             access.access_audit_entries(user)
@@ -85,11 +89,13 @@ def test_assignments_are_validated(personas):
     with pytest.raises(ValidationError):
         role_assignment_create(user=user, role="village", region=personas.bandung)
     with pytest.raises(ValidationError):
-        role_assignment_create(user=user, role="tkpk", region=personas.bandung,
-                               organisation=personas.dinsos)
+        role_assignment_create(
+            user=user, role="tkpk", region=personas.bandung, organisation=personas.dinsos
+        )
     with pytest.raises(ValidationError):
-        role_assignment_create(user=user, role="agency", region=personas.cirebon,
-                               organisation=personas.dinsos)
+        role_assignment_create(
+            user=user, role="agency", region=personas.cirebon, organisation=personas.dinsos
+        )
 
 
 def test_masking_keeps_only_what_tells_records_apart():

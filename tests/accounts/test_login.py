@@ -23,8 +23,9 @@ def test_a_correct_password_signs_in_and_clears_failures(personas, client):
     personas.village_operator  # noqa: B018
     username = personas.village_operator.username
     client.post(reverse("accounts:login"), {"username": username, "password": "salah"})
-    response = client.post(reverse("accounts:login"),
-                           {"username": username, "password": personas.PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": username, "password": personas.PASSWORD}
+    )
     assert response.status_code == 302
     from konvergen.accounts.models import LoginAttempt
 

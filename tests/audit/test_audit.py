@@ -29,8 +29,9 @@ def test_signing_in_and_failing_to_are_audited(personas, client):
     personas.tkpk_bandung  # noqa: B018  (creates the account)
     client.post(reverse("accounts:login"), {"username": "tkpk_bandung", "password": "wrong"})
     assert _latest("auth.login_failed").object_repr == "tkpk_bandung"
-    client.post(reverse("accounts:login"),
-                {"username": "tkpk_bandung", "password": personas.PASSWORD})
+    client.post(
+        reverse("accounts:login"), {"username": "tkpk_bandung", "password": personas.PASSWORD}
+    )
     assert _latest("auth.login").actor == personas.tkpk_bandung
 
 
@@ -38,9 +39,17 @@ def test_changes_in_the_admin_are_audited(personas):
     client = personas.client_for(personas.admin)
     org = personas.dinsos
     url = reverse("admin:organisations_organisation_change", args=[org.pk])
-    response = client.post(url, {"name": "Dinas Sosial P3A", "short_name": "Dinsos",
-                                 "kind": "agency", "pentahelix": "government",
-                                 "region": "32.04", "is_active": "on"})
+    response = client.post(
+        url,
+        {
+            "name": "Dinas Sosial P3A",
+            "short_name": "Dinsos",
+            "kind": "agency",
+            "pentahelix": "government",
+            "region": "32.04",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302, response.content[:2000]
     entry = _latest("admin.change")
     assert entry.actor == personas.admin
@@ -67,24 +76,31 @@ def test_the_log_is_append_only_in_the_orm_and_in_the_database(personas):
 
 
 def test_the_secretariat_browses_its_own_region_only(personas):
-    role_assignment_create(user=user_create(username="a", password="x-Rahasia-99"),
-                           role="tkpk", region=personas.cirebon)
-    role_assignment_create(user=user_create(username="b", password="x-Rahasia-99"),
-                           role="tkpk", region=personas.bandung)
+    role_assignment_create(
+        user=user_create(username="a", password="x-Rahasia-99"),
+        role="tkpk",
+        region=personas.cirebon,
+    )
+    role_assignment_create(
+        user=user_create(username="b", password="x-Rahasia-99"),
+        role="tkpk",
+        region=personas.bandung,
+    )
     page = personas.client_for(personas.tkpk_bandung).get(reverse("audit:list"))
     assert page.status_code == 200
     rows = {e.region_code for e in page.context["page"]}
     assert "32.04" in rows and "32.09" not in rows
-    everything = personas.client_for(personas.admin).get(reverse("audit:list"),
-                                                         {"region": "32.09"})
+    everything = personas.client_for(personas.admin).get(reverse("audit:list"), {"region": "32.09"})
     assert {e.region_code for e in everything.context["page"]} == {"32.09"}
 
 
 def test_the_log_filters_by_action_and_date(personas):
     personas.tkpk_bandung  # noqa: B018
     client = personas.client_for(personas.admin)
-    page = client.get(reverse("audit:list"), {"action": "accounts.role", "since": "2000-01-01",
-                                              "until": "2999-12-31"})
+    page = client.get(
+        reverse("audit:list"),
+        {"action": "accounts.role", "since": "2000-01-01", "until": "2999-12-31"},
+    )
     actions = {e.action for e in page.context["page"]}
     assert actions == {"accounts.role_grant"}
     none = client.get(reverse("audit:list"), {"until": "2000-01-01"})

@@ -40,8 +40,13 @@ def test_default_list_has_every_level_and_loading_twice_changes_nothing(capsys):
 @pytest.mark.django_db
 def test_kecamatan_boundaries_attach_to_every_kecamatan(capsys):
     call_command("regions", "load")
-    call_command("regions", "import-boundaries",
-                 str(shared_data("boundaries", "kecamatan.geojson")), "--level", "kecamatan")
+    call_command(
+        "regions",
+        "import-boundaries",
+        str(shared_data("boundaries", "kecamatan.geojson")),
+        "--level",
+        "kecamatan",
+    )
     assert "0 unmatched" in capsys.readouterr().out
     assert Region.objects.filter(level=Level.KECAMATAN).exclude(geometry="").count() == 7285
     geometry = json.loads(Region.objects.get(code="32.04.05").geometry)
@@ -52,8 +57,13 @@ def test_kecamatan_boundaries_attach_to_every_kecamatan(capsys):
     assert stats["kecamatan"] == {"count": 7285, "with_polygon": 7285, "with_bps_code": 0}
 
     # Idempotent: nothing to update the second time.
-    call_command("regions", "import-boundaries",
-                 str(shared_data("boundaries", "kecamatan.geojson")), "--level", "kecamatan")
+    call_command(
+        "regions",
+        "import-boundaries",
+        str(shared_data("boundaries", "kecamatan.geojson")),
+        "--level",
+        "kecamatan",
+    )
     assert "0 updated" in capsys.readouterr().out
 
 
@@ -62,8 +72,10 @@ def test_boundaries_report_codes_that_do_not_match(tmp_path, capsys):
     feature = {
         "type": "Feature",
         "properties": {"kode": "99.99.99", "nama": "Nowhere"},
-        "geometry": {"type": "Polygon", "coordinates": [[[107, -7], [107.1, -7], [107.1, -6.9],
-                                                         [107, -7]]]},
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [[[107, -7], [107.1, -7], [107.1, -6.9], [107, -7]]],
+        },
     }
     known = dict(feature, properties={"kode": "32.04.05", "nama": "Cileunyi"})
     path = tmp_path / "kec.geojson"
@@ -76,8 +88,11 @@ def test_boundaries_report_codes_that_do_not_match(tmp_path, capsys):
 
 @pytest.mark.django_db
 def test_official_csv_reports_added_renamed_and_retired(tmp_path, capsys):
-    rows = [line for line in shared_data("wilayah", "wilayah.csv").read_text().splitlines()
-            if line.startswith("32.04") or line.startswith("32,")]
+    rows = [
+        line
+        for line in shared_data("wilayah", "wilayah.csv").read_text().splitlines()
+        if line.startswith("32.04") or line.startswith("32,")
+    ]
     header = "kode,nama"
     changed = []
     for line in rows:
@@ -119,8 +134,9 @@ def test_unreadable_csv_is_a_clear_error_and_changes_nothing(tmp_path):
 
 @pytest.mark.django_db
 def test_bps_codes_from_the_crosswalk(capsys):
-    call_command("regions", "import-bps",
-                 str(shared_data("wilayah", "crosswalk_bps_kemendagri_kabkota.csv")))
+    call_command(
+        "regions", "import-bps", str(shared_data("wilayah", "crosswalk_bps_kemendagri_kabkota.csv"))
+    )
     out = capsys.readouterr().out
     assert Region.objects.get(code="32.04").bps_code == "3204"
     assert Region.objects.get(code="32").bps_code == "3200"

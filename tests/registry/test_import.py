@@ -27,8 +27,14 @@ from tests.conftest import tiny_p3ke_rows, write_p3ke
 
 def _import(personas, fam, mem, date=dt.date(2026, 1, 15), **kwargs):
     dataset = dataset_get_or_create(source="p3ke", region=personas.bandung)
-    return register_import(dataset=dataset, families_path=fam, members_path=mem,
-                           snapshot_date=date, acting_user=personas.tkpk_bandung, **kwargs)
+    return register_import(
+        dataset=dataset,
+        families_path=fam,
+        members_path=mem,
+        snapshot_date=date,
+        acting_user=personas.tkpk_bandung,
+        **kwargs,
+    )
 
 
 def _ready(personas):
@@ -38,8 +44,10 @@ def _ready(personas):
 
 
 def _table_sizes():
-    return tuple(model.objects.count() for model in
-                 (Snapshot, Family, Person, FamilyRecord, PersonRecord, ImportIssue, AuditEntry))
+    return tuple(
+        model.objects.count()
+        for model in (Snapshot, Family, Person, FamilyRecord, PersonRecord, ImportIssue, AuditEntry)
+    )
 
 
 def test_a_clean_export_is_imported_whole(personas, tiny_register):
@@ -48,12 +56,14 @@ def test_a_clean_export_is_imported_whole(personas, tiny_register):
     assert snapshot.counts["persons_accepted"] == 7
     assert FamilyRecord.objects.filter(snapshot=snapshot).count() == 3
     asep = Family.objects.get(source_id="P001")
-    assert (asep.region_code, asep.kk_number, asep.desil) == ("32.04.05.2001",
-                                                              "3204050101100001", 1)
+    assert (asep.region_code, asep.kk_number, asep.desil) == (
+        "32.04.05.2001",
+        "3204050101100001",
+        1,
+    )
     assert asep.members.count() == 3
     euis = Person.objects.get(source_id="I0012")
-    assert (euis.nik, euis.sex, euis.birth_date) == ("3204054505820001", "P",
-                                                     dt.date(1982, 5, 5))
+    assert (euis.nik, euis.sex, euis.birth_date) == ("3204054505820001", "P", dt.date(1982, 5, 5))
     record = FamilyRecord.objects.get(family=asep)
     assert record.row_number == 1 and record.floor_type == "tanah"
     assert record.receives_pkh is True and record.receives_bpum is False
@@ -65,10 +75,8 @@ def test_bad_rows_are_rejected_with_reasons_and_the_valid_rows_accepted(personas
     families, members = tiny_p3ke_rows()
     families.append(families[0].replace("P001", "P004").replace("3204052001", "3204999999"))
     families.append(families[1].replace("P002", "P005").replace(",2,Milik", ",11,Milik"))
-    families.append(families[2].replace("P003", "P006")
-                    .replace("3204050101100003", "32040501011"))
-    members.append(members[0].replace("I0011", "I0014").replace("3204051203800001",
-                                                                "320405120380"))
+    families.append(families[2].replace("P003", "P006").replace("3204050101100003", "32040501011"))
+    members.append(members[0].replace("I0011", "I0014").replace("3204051203800001", "320405120380"))
     members.append(members[1].replace("I0012", "I0015").replace("05-05-1982", "31-02-1982"))
     members.append(members[5].replace("P003", "P999").replace("I0031", "I0033"))
     fam, mem = write_p3ke(tmp_path, families, members)
@@ -77,8 +85,10 @@ def test_bad_rows_are_rejected_with_reasons_and_the_valid_rows_accepted(personas
     counts = outcome.summary
     assert counts["families_accepted"] == 3 and counts["families_rejected"] == 3
     assert counts["persons_accepted"] == 7 and counts["persons_rejected"] == 3
-    rejected = {(i.file, i.row_number): i.reason for i in ImportIssue.objects.filter(
-        snapshot=outcome.snapshot, kind="rejection")}
+    rejected = {
+        (i.file, i.row_number): i.reason
+        for i in ImportIssue.objects.filter(snapshot=outcome.snapshot, kind="rejection")
+    }
     assert rejected == {
         ("families", 4): m.REGION_UNKNOWN,
         ("families", 5): m.DESIL_INVALID,
@@ -133,18 +143,30 @@ def test_a_second_snapshot_reports_exactly_what_changed(personas, tmp_path):
         "3204050101100004,JAJANG,3204051111750004,1,Milik Sendiri,Genteng,Tembok,Tanah,"
         "Listrik PLN,Kayu Bakar,Sumur Tak Terlindung,Tidak,Tidak,Ya,Tidak,Tidak,Ya,Ya,Tidak",
     ]
-    changed_members = [members[0], members[1],  # I0013 removed
-                       members[3], members[4],
-                       "P002,I0023,RINA,3204054303150002,Ya,Perempuan,Anak,03-03-2015,"
-                       "Belum Kawin,Pelajar,SD",  # added
-                       "P004,I0041,JAJANG,3204051111750004,Ya,Laki-laki,Kepala Keluarga,"
-                       "11-11-1975,Kawin,Buruh Tani,SD"]
-    second = _import(personas, *write_p3ke(tmp_path, changed_families, changed_members, "-2"),
-                     date=dt.date(2026, 4, 15)).snapshot
+    changed_members = [
+        members[0],
+        members[1],  # I0013 removed
+        members[3],
+        members[4],
+        "P002,I0023,RINA,3204054303150002,Ya,Perempuan,Anak,03-03-2015,"
+        "Belum Kawin,Pelajar,SD",  # added
+        "P004,I0041,JAJANG,3204051111750004,Ya,Laki-laki,Kepala Keluarga,"
+        "11-11-1975,Kawin,Buruh Tani,SD",
+    ]
+    second = _import(
+        personas,
+        *write_p3ke(tmp_path, changed_families, changed_members, "-2"),
+        date=dt.date(2026, 4, 15),
+    ).snapshot
     assert second.previous == first
     assert second.diff["totals"] == {
-        "families_new": 1, "families_gone": 1, "families_moved": 1, "desil_down": 0,
-        "desil_up": 1, "persons_added": 2, "persons_removed": 3,
+        "families_new": 1,
+        "families_gone": 1,
+        "families_moved": 1,
+        "desil_down": 0,
+        "desil_up": 1,
+        "persons_added": 2,
+        "persons_removed": 3,
     }
     assert second.diff["by_desa"]["32.04.05.2002"]["families_moved"] == 1
     # History is kept: P003 is still there as it was, but no longer current.
@@ -152,8 +174,11 @@ def test_a_second_snapshot_reports_exactly_what_changed(personas, tmp_path):
     assert not gone.is_current and FamilyRecord.objects.filter(family=gone).count() == 1
     moved = Family.objects.get(source_id="P002")
     assert moved.region_code == "32.04.05.2002"
-    assert list(FamilyRecord.objects.filter(family=moved).order_by("snapshot_id")
-                .values_list("region_code", flat=True)) == ["32.04.05.2001", "32.04.05.2002"]
+    assert list(
+        FamilyRecord.objects.filter(family=moved)
+        .order_by("snapshot_id")
+        .values_list("region_code", flat=True)
+    ) == ["32.04.05.2001", "32.04.05.2002"]
     assert Person.objects.get(source_id="I0022").region_code == "32.04.05.2002"
 
 
@@ -161,16 +186,27 @@ def test_an_older_snapshot_cannot_follow_a_newer_one(personas, tmp_path):
     families, members = tiny_p3ke_rows()
     _import(personas, *write_p3ke(tmp_path, families, members, "-1"), date=dt.date(2026, 4, 1))
     with pytest.raises(RegisterImportError, match="older than the latest"):
-        _import(personas, *write_p3ke(tmp_path, families[:2], members[:5], "-2"),
-                date=dt.date(2026, 1, 1))
+        _import(
+            personas,
+            *write_p3ke(tmp_path, families[:2], members[:5], "-2"),
+            date=dt.date(2026, 1, 1),
+        )
 
 
 def test_the_command_prints_a_json_summary(personas, tmp_path, capsys):
     families, members = tiny_p3ke_rows()
     families.append(families[0].replace("P001", "P009").replace(",1,Milik", ",0,Milik"))
     fam, mem = write_p3ke(tmp_path, families, members)
-    call_command("import-register", "--families", str(fam), "--members", str(mem),
-                 "--snapshot-date", "2026-01-15", "--json")
+    call_command(
+        "import-register",
+        "--families",
+        str(fam),
+        "--members",
+        str(mem),
+        "--snapshot-date",
+        "2026-01-15",
+        "--json",
+    )
     summary = json.loads(capsys.readouterr().out)
     assert summary["families_accepted"] == 3 and summary["families_rejected"] == 1
     assert summary["rejections_by_reason"] == {m.DESIL_INVALID: 1}
@@ -182,5 +218,20 @@ def test_the_command_prints_a_json_summary(personas, tmp_path, capsys):
 def test_the_command_rejects_an_unknown_region(personas, tmp_path):
     fam, mem = write_p3ke(tmp_path, *tiny_p3ke_rows())
     with pytest.raises(CommandError, match="unknown region"):
-        call_command("import-register", "--families", str(fam), "--members", str(mem),
-                     "--region", "99.99")
+        call_command(
+            "import-register", "--families", str(fam), "--members", str(mem), "--region", "99.99"
+        )
+
+
+def test_the_synthetic_demo_export_imports_cleanly(personas, tmp_path):
+    """The generator and the importer speak the same P3KE vocabulary."""
+    call_command(
+        "synth", "--region", "32.04", "--families", "3000", "--seed", "5", "--out", str(tmp_path)
+    )
+    outcome = _import(
+        personas, tmp_path / "p3ke_keluarga.csv", tmp_path / "p3ke_anggota_keluarga.csv"
+    )
+    summary = outcome.summary
+    assert summary["families_accepted"] > 900 and summary["families_rejected"] == 0
+    assert summary["persons_rejected"] == 0
+    assert m.CODED_VALUE_UNKNOWN not in summary["flags_by_kind"]

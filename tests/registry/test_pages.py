@@ -21,48 +21,71 @@ def test_the_secretariat_uploads_an_export_and_reads_the_report(personas, tmp_pa
     families.append(families[0].replace("P001", "P007").replace(",1,Milik", ",12,Milik"))
     fam, mem = write_p3ke(tmp_path, families, members)
     client = personas.client_for(personas.tkpk_bandung)
-    response = client.post(reverse("registry:import"), {
-        "source": "p3ke", "region": "32.04", "snapshot_date": "2026-01-15",
-        "families": SimpleUploadedFile("keluarga.csv", fam.read_bytes()),
-        "members": SimpleUploadedFile("anggota.csv", mem.read_bytes()),
-        "mapping": "",
-    })
+    response = client.post(
+        reverse("registry:import"),
+        {
+            "source": "p3ke",
+            "region": "32.04",
+            "snapshot_date": "2026-01-15",
+            "families": SimpleUploadedFile("keluarga.csv", fam.read_bytes()),
+            "members": SimpleUploadedFile("anggota.csv", mem.read_bytes()),
+            "mapping": "",
+        },
+    )
     job = ImportJob.objects.get()
-    assert response.status_code == 302 and response.url == reverse("registry:import-job",
-                                                                   args=[job.pk])
+    assert response.status_code == 302 and response.url == reverse(
+        "registry:import-job", args=[job.pk]
+    )
     status = json.loads(client.get(reverse("registry:import-status", args=[job.pk])).content)
-    assert status == {"status": "done", "stage": "done", "progress": 100, "error": "",
-                      "finished": True}
+    assert status == {
+        "status": "done",
+        "stage": "done",
+        "progress": 100,
+        "error": "",
+        "finished": True,
+    }
     page = client.get(response.url)
     assert page.context["counts"]["families_accepted"] == 3
-    assert "Desil harus bilangan bulat" in page.content.decode() or page.context[
-        "rejection_reasons"][0][0] == "desil_invalid"
-    report = client.get(reverse("registry:snapshot-issues", args=[job.snapshot_id,
-                                                                  "rejection"]))
+    assert (
+        "Desil harus bilangan bulat" in page.content.decode()
+        or page.context["rejection_reasons"][0][0] == "desil_invalid"
+    )
+    report = client.get(reverse("registry:snapshot-issues", args=[job.snapshot_id, "rejection"]))
     rows = _rows_of_xlsx(report)
-    assert rows[0] == ["Berkas", "Baris", "Kolom", "Nilai", "Alasan", "Kode alasan",
-                       "ID rekaman"]
+    assert rows[0] == ["Berkas", "Baris", "Kolom", "Nilai", "Alasan", "Kode alasan", "ID rekaman"]
     assert rows[1][:4] == ["families", 4, "Desil Kesejahteraan", "12"]
     assert rows[1][5] == "desil_invalid"
 
 
 def test_a_bad_mapping_line_is_explained(personas):
     client = personas.client_for(personas.tkpk_bandung)
-    response = client.post(reverse("registry:import"), {
-        "source": "p3ke", "region": "32.04", "snapshot_date": "2026-01-15",
-        "families": SimpleUploadedFile("a.csv", b"x"), "members": SimpleUploadedFile("b.csv", b"x"),
-        "mapping": "Nomor Induk nik",
-    })
+    response = client.post(
+        reverse("registry:import"),
+        {
+            "source": "p3ke",
+            "region": "32.04",
+            "snapshot_date": "2026-01-15",
+            "families": SimpleUploadedFile("a.csv", b"x"),
+            "members": SimpleUploadedFile("b.csv", b"x"),
+            "mapping": "Nomor Induk nik",
+        },
+    )
     assert response.status_code == 200 and "mapping" in response.context["form"].errors
 
 
 def test_an_unreadable_upload_fails_the_job_with_a_message(personas):
     client = personas.client_for(personas.tkpk_bandung)
-    client.post(reverse("registry:import"), {
-        "source": "p3ke", "region": "32.04", "snapshot_date": "2026-01-15",
-        "families": SimpleUploadedFile("a.xlsx", b"\x00garbage"),
-        "members": SimpleUploadedFile("b.xlsx", b"\x00garbage"), "mapping": "",
-    })
+    client.post(
+        reverse("registry:import"),
+        {
+            "source": "p3ke",
+            "region": "32.04",
+            "snapshot_date": "2026-01-15",
+            "families": SimpleUploadedFile("a.xlsx", b"\x00garbage"),
+            "members": SimpleUploadedFile("b.xlsx", b"\x00garbage"),
+            "mapping": "",
+        },
+    )
     job = ImportJob.objects.get()
     assert job.status == "failed" and job.error and job.snapshot is None
 
@@ -104,17 +127,22 @@ def test_a_viewer_sees_masked_names_and_numbers(personas, tiny_register):
 def test_the_profile_shows_members_housing_history_and_source_rows(personas, tiny_register):
     family = Family.objects.get(source_id="P001")
     page = personas.client_for(personas.dinsos_officer).get(
-        reverse("registry:family", args=[family.pk]))
+        reverse("registry:family", args=[family.pk])
+    )
     html = page.content.decode()
-    assert [m.name for m in page.context["members"]] == ["ASEP SUNANDAR", "EUIS KURNIASIH",
-                                                         "DEDE RAHMAT"]
+    assert [m.name for m in page.context["members"]] == [
+        "ASEP SUNANDAR",
+        "EUIS KURNIASIH",
+        "DEDE RAHMAT",
+    ]
     assert "keluarga.csv" in html and page.context["record"].row_number == 1
     assert page.context["record"].desil == 1
 
 
 def test_search_results_download_as_excel(personas, tiny_register):
     response = personas.client_for(personas.tkpk_bandung).get(
-        reverse("registry:families"), {"desa": "32.04.05.2001", "format": "xlsx"})
+        reverse("registry:families"), {"desa": "32.04.05.2001", "format": "xlsx"}
+    )
     rows = _rows_of_xlsx(response)
     assert rows[0][0] == "ID keluarga"
     assert sorted(r[0] for r in rows[1:]) == ["P001", "P002"]

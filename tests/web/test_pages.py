@@ -47,9 +47,10 @@ def test_region_map_falls_back_to_points_without_boundaries(personas):
 def test_navigation_shows_only_what_the_role_may_use(personas):
     village = personas.client_for(personas.village_operator).get(reverse("core:home"))
     labels = [i["url"] for i in village.context["nav_items"]]
-    assert labels == [reverse("regions:index")]
+    assert labels == [reverse("regions:index"), reverse("registry:families")]
     tkpk = personas.client_for(personas.tkpk_bandung).get(reverse("core:home"))
     assert reverse("audit:list") in [i["url"] for i in tkpk.context["nav_items"]]
+    assert reverse("registry:home") in [i["url"] for i in tkpk.context["nav_items"]]
     admin = personas.client_for(personas.admin).get(reverse("core:home"))
     assert reverse("admin:index") in [i["url"] for i in admin.context["nav_items"]]
 

@@ -54,8 +54,7 @@ MATRIX = {
     "registry:import-status": ({"job_id": "JOB"}, {"admin", "tkpk_bandung"}),
     "registry:snapshot": ({"snapshot_id": "SNAPSHOT"}, BANDUNG_WIDE),
     "registry:snapshot-issues": ({"snapshot_id": "SNAPSHOT", "kind": "flag"}, BANDUNG_WIDE),
-    "registry:snapshot-diff": ({"snapshot_id": "SNAPSHOT", "kind": "families_new"},
-                               BANDUNG_WIDE),
+    "registry:snapshot-diff": ({"snapshot_id": "SNAPSHOT", "kind": "families_new"}, BANDUNG_WIDE),
     "registry:families": ({}, WITH_REGION),
     "registry:family": ({"family_id": "FAMILY"}, BANDUNG_WIDE | {"village_operator"}),
     "admin:index": ({}, {"admin"}),
@@ -96,17 +95,27 @@ def objects(personas, tmp_path):
     families, members = tiny_p3ke_rows()
     dataset = dataset_get_or_create(source="p3ke", region=personas.bandung)
     jobs = []
-    for tag, fams, mems, date in (("-1", families[:2], members[:5], "2026-01-15"),
-                                  ("-2", families, members, "2026-04-15")):
+    for tag, fams, mems, date in (
+        ("-1", families[:2], members[:5], "2026-01-15"),
+        ("-2", families, members, "2026-04-15"),
+    ):
         fam, mem = write_p3ke(tmp_path, fams, mems, tag)
-        job = import_job_create(dataset=dataset, families_path=fam, members_path=mem,
-                                options={"snapshot_date": date}, acting_user=personas.admin)
+        job = import_job_create(
+            dataset=dataset,
+            families_path=fam,
+            members_path=mem,
+            options={"snapshot_date": date},
+            acting_user=personas.admin,
+        )
         import_job_run(job.pk)
         job.refresh_from_db()
         jobs.append(job)
     assert jobs[1].snapshot.previous_id == jobs[0].snapshot_id
-    return {"JOB": jobs[1].pk, "SNAPSHOT": jobs[1].snapshot_id,
-            "FAMILY": Family.objects.get(source_id="P001").pk}
+    return {
+        "JOB": jobs[1].pk,
+        "SNAPSHOT": jobs[1].snapshot_id,
+        "FAMILY": Family.objects.get(source_id="P001").pk,
+    }
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))

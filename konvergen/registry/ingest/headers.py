@@ -9,7 +9,7 @@ Headers are compared by :func:`header_key`, which ignores case, spaces and punct
 ...                 {"kk_number": ["Nomor KK", "No KK"], "family_id": ["ID Keluarga P3KE"]},
 ...                 required=("family_id",))
 >>> m.mapped
-{'family_id': 'ID Keluarga P3KE', 'kk_number': 'No KK'}
+{'kk_number': 'No KK', 'family_id': 'ID Keluarga P3KE'}
 >>> m.unknown
 ['Nama Desa']
 """
@@ -48,11 +48,13 @@ class HeaderMapping:
     ignored: list[str] = field(default_factory=list)
     missing_required: list[str] = field(default_factory=list)
     missing_optional: list[str] = field(default_factory=list)
+    own_matches: int = 0
 
     @property
     def score(self) -> int:
-        """How well the headers fit: the number of mapped columns."""
-        return len(self.mapped)
+        """How well the headers fit a source: columns matched by the source's own headers
+        (a bare canonical field name fits every source, so it does not count)."""
+        return self.own_matches
 
     def report(self) -> dict:
         """The mapping as plain data for the header report."""
@@ -123,11 +125,13 @@ def map_headers(
     ignored_keys = {header_key(h) for h in ignored}
     prefixes = tuple(header_key(p) for p in ignored_prefixes)
 
-    # key -> (field, rank); rank 0 is the field name itself, then synonyms in order.
+    # key -> (field, rank): synonyms rank 1, 2, ... in order; a bare field name ranks 0.
     lookup: dict[str, tuple[str, int]] = {}
     for name in all_fields:
-        for rank, synonym in enumerate([name, *synonyms.get(name, [])]):
+        for rank, synonym in enumerate(synonyms.get(name, []), start=1):
             lookup.setdefault(header_key(synonym), (name, rank))
+    for name in all_fields:
+        lookup.setdefault(header_key(name), (name, 0))
 
     result = HeaderMapping()
     claims: dict[str, tuple[int, int, str]] = {}  # field -> (priority, position, header)
@@ -143,6 +147,7 @@ def map_headers(
                 continue
         if key in lookup:
             name, rank = lookup[key]
+            result.own_matches += rank > 0
             _claim(claims, result, name, (rank, position, header))
         elif key in ignored_keys or (prefixes and key.startswith(prefixes)):
             result.ignored.append(header)

@@ -55,7 +55,8 @@ def clean_id_number(values) -> tuple[pa.Array, pa.Array]:
     text = pc.utf8_trim_whitespace(_as_string_array(values))
     text = pc.replace_substring_regex(text, r"^['`’‘]+", "")
     text = pc.replace_substring_regex(text, r"^(\d+)\.0+$", r"\1")
-    missing = pc.fill_null(pc.equal(text, ""), True)
+    # Blank or placeholder-only ("-", ".", "?") means missing, not malformed.
+    missing = pc.fill_null(pc.match_substring_regex(text, r"^[\s\-_.,/?]*$"), True)
 
     parts = pc.extract_regex(text, _SCIENTIFIC)
     mantissa = pc.replace_substring_regex(pc.struct_field(parts, "mantissa"), r"[.,]", "")

@@ -48,15 +48,14 @@ DISABILITY_WORDS: dict[str, str] = {
 }
 
 
-def case_sql(column_sql: str, vocabulary: dict[str, str]) -> str:
-    """A DuckDB ``CASE`` mapping ``value_key(column)`` through ``vocabulary`` (else NULL)."""
+def case_sql(key_sql: str, vocabulary: dict[str, str]) -> str:
+    """A DuckDB ``CASE`` mapping an already computed value key through ``vocabulary``."""
     if not vocabulary:
         return "CAST(NULL AS VARCHAR)"
-    key = VALUE_KEY_SQL.format(x=column_sql)
     arms = " ".join(
         f"WHEN {_quote(k)} THEN {_quote(v)}" for k, v in sorted(vocabulary.items())
     )
-    return f"(CASE {key} {arms} END)"
+    return f"(CASE {key_sql} {arms} END)"
 
 
 def _quote(text: str) -> str:

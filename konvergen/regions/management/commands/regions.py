@@ -16,8 +16,16 @@ from konvergen.regions.services import (
 )
 from konvergen.regions.sources import kemendagri_csv, nusantara
 
-LEVELS = {"provinsi": 1, "province": 1, "kabkota": 2, "kabupaten": 2, "kota": 2,
-          "kecamatan": 3, "desa": 4, "kelurahan": 4}
+LEVELS = {
+    "provinsi": 1,
+    "province": 1,
+    "kabkota": 2,
+    "kabupaten": 2,
+    "kota": 2,
+    "kecamatan": 3,
+    "desa": 4,
+    "kelurahan": 4,
+}
 
 
 class Command(BaseCommand):
@@ -30,13 +38,18 @@ class Command(BaseCommand):
         load.add_argument("--version-label", help="Label of the code list, e.g. the decree.")
         bps = sub.add_parser("import-bps", help="Import BPS codes from a crosswalk CSV.")
         bps.add_argument("file", type=Path)
-        bounds = sub.add_parser("import-boundaries",
-                                help="Attach polygons (GeoJSON, GeoPackage, Shapefile).")
+        bounds = sub.add_parser(
+            "import-boundaries", help="Attach polygons (GeoJSON, GeoPackage, Shapefile)."
+        )
         bounds.add_argument("file", type=Path)
         bounds.add_argument("--level", required=True, choices=sorted(LEVELS))
         bounds.add_argument("--code-field", help="Attribute holding the Kemendagri code.")
-        bounds.add_argument("--simplify", type=float, default=0.0,
-                            help="Simplification tolerance in degrees (default: none).")
+        bounds.add_argument(
+            "--simplify",
+            type=float,
+            default=0.0,
+            help="Simplification tolerance in degrees (default: none).",
+        )
         stats = sub.add_parser("stats", help="Count regions per level and with polygons.")
         stats.add_argument("--json", action="store_true")
 
@@ -71,10 +84,13 @@ class Command(BaseCommand):
             pairs = rel.select(f'"{cols["kode_bps"]}", "{cols["kode_kemendagri"]}"').fetchall()
         except (duckdb.Error, KeyError) as exc:
             raise CommandError(
-                f"{file}: expected columns kode_bps,kode_kemendagri ({exc})") from exc
+                f"{file}: expected columns kode_bps,kode_kemendagri ({exc})"
+            ) from exc
         report = region_bps_codes_set(pairs=pairs)
-        self.stdout.write(f"BPS codes: {report.updated} updated, {report.unchanged} unchanged, "
-                          f"{len(report.unknown_codes)} unknown Kemendagri codes")
+        self.stdout.write(
+            f"BPS codes: {report.updated} updated, {report.unchanged} unchanged, "
+            f"{len(report.unknown_codes)} unknown Kemendagri codes"
+        )
         for code in report.unknown_codes[:20]:
             self.stdout.write(f"  unknown {code}")
 
@@ -84,8 +100,11 @@ class Command(BaseCommand):
         except boundaries.BoundaryFileError as exc:
             raise CommandError(str(exc)) from exc
         report = region_boundaries_attach(
-            codes=data.codes, geometries=data.geometries, centroids=data.centroids,
-            level=LEVELS[level], source=str(file),
+            codes=data.codes,
+            geometries=data.geometries,
+            centroids=data.centroids,
+            level=LEVELS[level],
+            source=str(file),
         )
         self.stdout.write(
             f"{len(data.codes)} features (code from '{data.code_field}'): {report.matched} "
@@ -98,14 +117,20 @@ class Command(BaseCommand):
 
     def _stats(self, *, json: bool = False, **_):
         rows = (
-            Region.objects.filter(is_active=True).values("level")
-            .annotate(total=Count("code"), with_polygon=Count("code", filter=~Q(geometry="")),
-                      with_bps=Count("code", filter=~Q(bps_code="")))
+            Region.objects.filter(is_active=True)
+            .values("level")
+            .annotate(
+                total=Count("code"),
+                with_polygon=Count("code", filter=~Q(geometry="")),
+                with_bps=Count("code", filter=~Q(bps_code="")),
+            )
             .order_by("level")
         )
-        stats = {
+        stats: dict[str, object] = {
             Level(r["level"]).name.lower(): {
-                "count": r["total"], "with_polygon": r["with_polygon"], "with_bps_code": r["with_bps"]
+                "count": r["total"],
+                "with_polygon": r["with_polygon"],
+                "with_bps_code": r["with_bps"],
             }
             for r in rows
         }

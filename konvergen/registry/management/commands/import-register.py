@@ -21,8 +21,9 @@ def parse_mapping(items: list[str]) -> dict[str, str]:
     for item in items:
         header, sep, field = item.rpartition("=")
         if not sep or not header.strip() or not field.strip():
-            raise CommandError(f"--map perlu bentuk 'Judul Kolom=field' / --map needs "
-                               f"'Header=field', got {item!r}")
+            raise CommandError(
+                f"--map perlu bentuk 'Judul Kolom=field' / --map needs 'Header=field', got {item!r}"
+            )
         mapping[header.strip()] = field.strip()
     return mapping
 
@@ -33,10 +34,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--families", type=Path, required=True)
         parser.add_argument("--members", type=Path, required=True)
-        parser.add_argument("--source", default="p3ke",
-                            help="p3ke, dtsen, dtks or canonical (default p3ke)")
-        parser.add_argument("--region", help="Kab/kota or province code of the dataset; "
-                            "default: taken from the file's first desa code")
+        parser.add_argument(
+            "--source", default="p3ke", help="p3ke, dtsen, dtks or canonical (default p3ke)"
+        )
+        parser.add_argument(
+            "--region",
+            help="Kab/kota or province code of the dataset; "
+            "default: taken from the file's first desa code",
+        )
         parser.add_argument("--snapshot-date", type=dt.date.fromisoformat)
         parser.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD")
         parser.add_argument("--dry-run", action="store_true")
@@ -53,8 +58,11 @@ class Command(BaseCommand):
         dataset = dataset_get_or_create(source=source, region=region)
         try:
             outcome = register_import(
-                dataset=dataset, families_path=o["families"], members_path=o["members"],
-                snapshot_date=o["snapshot_date"], mapping=parse_mapping(o["map"]),
+                dataset=dataset,
+                families_path=o["families"],
+                members_path=o["members"],
+                snapshot_date=o["snapshot_date"],
+                mapping=parse_mapping(o["map"]),
                 dry_run=o["dry_run"],
                 progress=None if o["json"] else lambda s, p: self.stderr.write(f"{p:3d}% {s}"),
             )
@@ -62,23 +70,29 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         summary = {
             "snapshot_id": outcome.snapshot.pk if outcome.snapshot else None,
-            "unchanged": outcome.unchanged, "dry_run": outcome.dry_run,
+            "unchanged": outcome.unchanged,
+            "dry_run": outcome.dry_run,
             **{k: v for k, v in outcome.summary.items() if k != "headers"},
         }
         if o["json"]:
             self.stdout.write(json.dumps(summary, indent=2, default=str))
             return
         if outcome.unchanged:
-            self.stdout.write("Berkas ini sudah pernah diimpor; tidak ada perubahan. / "
-                              "These files were imported before; nothing changed.")
+            self.stdout.write(
+                "Berkas ini sudah pernah diimpor; tidak ada perubahan. / "
+                "These files were imported before; nothing changed."
+            )
         self.stdout.write(
             f"Keluarga diterima / families accepted: {summary.get('families_accepted', 0)}; "
             f"ditolak / rejected: {summary.get('families_rejected', 0)}\n"
             f"Anggota diterima / persons accepted: {summary.get('persons_accepted', 0)}; "
             f"ditolak / rejected: {summary.get('persons_rejected', 0)}"
         )
-        for label, key in (("Alasan penolakan / rejections", "rejections_by_reason"),
-                           ("Tanda / flags", "flags_by_kind"), ("Perubahan / changes", "diff")):
+        for label, key in (
+            ("Alasan penolakan / rejections", "rejections_by_reason"),
+            ("Tanda / flags", "flags_by_kind"),
+            ("Perubahan / changes", "diff"),
+        ):
             if summary.get(key):
                 self.stdout.write(f"{label}:")
                 for reason, n in sorted(summary[key].items()):
@@ -90,8 +104,10 @@ class Command(BaseCommand):
         code = normalise_code(code)
         region = Region.objects.filter(code=code or "", level__lte=Level.KABKOTA).first()
         if region is None:
-            raise CommandError(f"Wilayah tidak dikenal / unknown region: {code} "
-                               "(run `konvergen regions load`, or give --region)")
+            raise CommandError(
+                f"Wilayah tidak dikenal / unknown region: {code} "
+                "(run `konvergen regions load`, or give --region)"
+            )
         return region
 
 
@@ -105,5 +121,6 @@ def _first_region_code(path: Path) -> str:
             code = normalise_code(value)
             if code and code.count(".") == 3:
                 return code[:5]
-    raise CommandError("Tidak menemukan kode desa; beri --region / no desa code found; "
-                       "give --region")
+    raise CommandError(
+        "Tidak menemukan kode desa; beri --region / no desa code found; give --region"
+    )
