@@ -1,0 +1,173 @@
+"""Benchmark: importing a register snapshot (P3KE families + members) into SQLite and PostgreSQL.
+
+    .venv/bin/python benchmarks/import_register.py                 # 100k and 1M families
+    .venv/bin/python benchmarks/import_register.py --sizes 100000 --backends sqlite
+
+For each size N the synthetic generator writes a register of exactly N families (every desil,
+so register = population; ~3.5 persons per family) for Kabupaten Bandung. Each import runs in
+its own process under ``/usr/bin/time`` (wall time, peak RSS) on a fresh database. Beside it,
+the floor: the time DuckDB takes to read the same two files, plus a bare PostgreSQL ``COPY`` of
+the same rows into unindexed all-text tables.
+
+Prints a Markdown table; ``docs/benchmarks.md`` quotes it.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+OUT = ROOT / "benchmarks" / "out"
+
+
+def run(cmd: list[str], env: dict, *, quiet: bool = True) -> tuple[float, float, str]:
+    """Run under GNU time; return (wall seconds, peak RSS in MB, stdout)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as stats:
+        start = time.perf_counter()
+        proc = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", stats.name, *cmd],
+                              env=env, capture_output=True, text=True)
+        wall = time.perf_counter() - start
+        if proc.returncode != 0:
+            sys.exit(f"failed: {' '.join(cmd)}\n{proc.stdout}\n{proc.stderr}")
+        _elapsed, max_kb = stats.read().split()[-2:]
+    return wall, int(max_kb) / 1024, proc.stdout
+
+
+def konvergen(*args: str) -> list[str]:
+    return [PY, "-m", "konvergen.cli", *args]
+
+
+def prepare_database(env: dict) -> None:
+    run(konvergen("migrate", "-v0"), env)
+    run(konvergen("regions", "load"), env)
+
+
+def synth(n: int, env: dict) -> Path:
+    folder = OUT / f"register-{n}"
+    if not (folder / "manifest.json").exists():
+        run(konvergen("synth", "--region", "32.04", "--families", str(n), "--max-desil", "10",
+                      "--seed", "1", "--out", str(folder), "--force", "-v0"), env)
+    return folder
+
+
+def floor_duckdb(folder: Path) -> float:
+    code = (
+        "import duckdb, sys, time; t = time.perf_counter();"
+        " [duckdb.sql(f\"SELECT * FROM read_csv('{p}', all_varchar=true)\").arrow()"
+        " for p in sys.argv[1:]]; print(time.perf_counter() - t)"
+    )
+    out = subprocess.run([PY, "-c", code, str(folder / "p3ke_keluarga.csv"),
+                          str(folder / "p3ke_anggota_keluarga.csv")],
+                         capture_output=True, text=True, check=True).stdout
+    return float(out.strip())
+
+
+def floor_copy(folder: Path, env: dict) -> float:
+    """A bare COPY of both files into unindexed text tables (inside the throwaway server)."""
+    code = r"""
+import csv, os, sys, time, psycopg
+url = os.environ["DATABASE_URL"]
+total = 0.0
+with psycopg.connect(url, autocommit=True) as conn:
+    for i, path in enumerate(sys.argv[1:]):
+        with open(path, encoding="utf-8") as f:
+            header = next(csv.reader(f))
+        cols = ", ".join(f'c{j} text' for j in range(len(header)))
+        conn.execute(f"DROP TABLE IF EXISTS floor_{i}")
+        conn.execute(f"CREATE UNLOGGED TABLE floor_{i} ({cols})")
+        t = time.perf_counter()
+        with conn.cursor().copy(f"COPY floor_{i} FROM STDIN (FORMAT csv, HEADER true)") as cp:
+            with open(path, "rb") as f:
+                while chunk := f.read(1 << 20):
+                    cp.write(chunk)
+        total += time.perf_counter() - t
+        conn.execute(f"DROP TABLE floor_{i}")
+print(total)
+"""
+    out = subprocess.run([PY, "-c", code, str(folder / "p3ke_keluarga.csv"),
+                          str(folder / "p3ke_anggota_keluarga.csv")],
+                         env=env, capture_output=True, text=True, check=True).stdout
+    return float(out.strip())
+
+
+def measure(backend: str, n: int, folder: Path, env: dict) -> dict:
+    prepare_database(env)
+    wall, rss, out = run(konvergen(
+        "import-register", "--region", "32.04", "--snapshot-date", "2026-01-15", "--json",
+        "--families", str(folder / "p3ke_keluarga.csv"),
+        "--members", str(folder / "p3ke_anggota_keluarga.csv")), env)
+    summary = json.loads(out)
+    rows = summary["families_accepted"] + summary["persons_accepted"]
+    again, _rss, out2 = run(konvergen(
+        "import-register", "--region", "32.04", "--json",
+        "--families", str(folder / "p3ke_keluarga.csv"),
+        "--members", str(folder / "p3ke_anggota_keluarga.csv")), env)
+    assert json.loads(out2)["unchanged"] is True
+    result = {"backend": backend, "families": summary["families_accepted"],
+              "persons": summary["persons_accepted"], "seconds": round(wall, 1),
+              "rows_per_s": round(rows / wall), "peak_rss_mb": round(rss),
+              "reimport_seconds": round(again, 1)}
+    if backend == "postgresql":
+        result["floor_copy_s"] = round(floor_copy(folder, env), 1)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    results = []
+    with tempfile.TemporaryDirectory() as var:
+        base_env = {**os.environ, "KONVERGEN_VAR_DIR": var, "DJANGO_SETTINGS_MODULE":
+                    "konvergen.settings"}
+        base_env.pop("DATABASE_URL", None)
+        prepare_database(base_env)
+        folders = {n: synth(n, base_env) for n in args.sizes}
+    for n in args.sizes:
+        duck = floor_duckdb(folders[n])
+        for backend in args.backends:
+            with tempfile.TemporaryDirectory() as var:
+                env = {**os.environ, "KONVERGEN_VAR_DIR": var,
+                       "DJANGO_SETTINGS_MODULE": "konvergen.settings"}
+                env.pop("DATABASE_URL", None)
+                if backend == "sqlite":
+                    result = measure(backend, n, folders[n], env)
+                else:
+                    result = json.loads(subprocess.run(
+                        [PY, str(ROOT / "scripts" / "with_postgres.py"), "--", PY, __file__,
+                         "--child", str(n), str(folders[n])],
+                        env=env, capture_output=True, text=True, check=True).stdout
+                        .strip().splitlines()[-1])
+            result["floor_duckdb_read_s"] = round(duck, 1)
+            if "floor_copy_s" in result:
+                floor = result["floor_copy_s"] + duck
+                result["floor_s"] = round(floor, 1)
+                result["x_floor"] = round(result["seconds"] / floor, 2)
+            results.append(result)
+            print(json.dumps(result), flush=True)
+    print("\n| backend | families | persons | time (s) | rows/s | peak RSS (MB) | re-import (s) |"
+          " floor: DuckDB read + PG COPY (s) | × floor |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        floor = (f"{r['floor_duckdb_read_s']} + {r['floor_copy_s']} = {r['floor_s']}"
+                 if "floor_s" in r else f"{r['floor_duckdb_read_s']} + —")
+        print(f"| {r['backend']} | {r['families']:,} | {r['persons']:,} | {r['seconds']} |"
+              f" {r['rows_per_s']:,} | {r['peak_rss_mb']:,} | {r['reimport_seconds']} | {floor} |"
+              f" {r.get('x_floor', '—')} |")
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":  # inside the throwaway PostgreSQL
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "konvergen.settings"}
+        print(json.dumps(measure("postgresql", int(sys.argv[2]), Path(sys.argv[3]), env)))
+        sys.exit(0)
+    sys.exit(main())
