@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "konvergen.registry",
     "konvergen.synth",
     "konvergen.linkage",
+    "konvergen.welfare",
 ]
 
 MIDDLEWARE = [

@@ -6,7 +6,9 @@ urlpatterns = [
     path("accounts/", include("konvergen.accounts.urls")),
     path("regions/", include("konvergen.regions.urls")),
     path("register/", include("konvergen.registry.urls")),
+    path("linkage/", include("konvergen.linkage.urls")),
     path("audit/", include("konvergen.audit.urls")),
+    path("welfare/", include("konvergen.welfare.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -33,7 +33,11 @@ FEATURES: dict[str, frozenset[str]] = {
     "audit": frozenset({Role.ADMIN, Role.TKPK}),
     "register": _ALL_ROLES,
     "register_import": frozenset({Role.ADMIN, Role.TKPK}),
+    "linkage": frozenset({Role.ADMIN, Role.TKPK, Role.AGENCY, Role.PARTNER}),
+    "linkage_settings": frozenset({Role.ADMIN, Role.TKPK}),
     "admin_site": frozenset({Role.ADMIN}),
+    "welfare": _ALL_ROLES,
+    "welfare_settings": frozenset({Role.ADMIN, Role.TKPK}),
 }
 
 #: Roles that see personal data inside their scope because their work needs it.
@@ -146,6 +150,39 @@ def access_dataset(user, dataset_id: int, *, feature: str = "register"):
     if not covers_any(scope_codes(user, feature=feature), dataset.region_id):
         raise Http404(NOT_FOUND)
     return dataset
+
+
+def linkage_organisations(user, region_code: str) -> set[int] | None:
+    """Organisations on whose behalf the user works with lists in ``region_code``: ``None``
+    means every list of the region (administrators and the secretariat)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return None
+    orgs: set[int] = set()
+    for a in assignments(user):
+        if a.role not in FEATURES["linkage"] or not _covers(a.region_id, region_code):
+            continue
+        if a.role in (Role.ADMIN, Role.TKPK):
+            return None
+        if a.organisation_id:
+            orgs.add(a.organisation_id)
+    return orgs
+
+
+def access_beneficiary_list(user, list_id: int):
+    """An uploaded list the user may work on: the secretariat sees every list of its region,
+    agency officers and partners only their organisation's lists. Http404 otherwise."""
+    from konvergen.linkage.models import BeneficiaryList
+
+    try:
+        blist = BeneficiaryList.objects.select_related("dataset", "organisation").get(pk=list_id)
+    except (BeneficiaryList.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+    if not covers_any(scope_codes(user, feature="linkage"), blist.dataset.region_id):
+        raise Http404(NOT_FOUND)
+    orgs = linkage_organisations(user, blist.dataset.region_id)
+    if orgs is not None and blist.organisation_id not in orgs:
+        raise Http404(NOT_FOUND)
+    return blist
 
 
 def access_audit_entries(user) -> QuerySet:

@@ -8,6 +8,8 @@ NAVIGATION = [
     ("regions", "regions:index", _("Regions")),
     ("register", "registry:families", _("Families")),
     ("register_import", "registry:home", _("Register imports")),
+    ("linkage", "linkage:index", _("Lists and linkage")),
+    ("welfare_settings", "welfare:settings-index", _("Needs settings")),
     ("audit", "audit:list", _("Audit log")),
     ("admin_site", "admin:index", _("Administration")),
 ]

@@ -30,7 +30,9 @@ def region_children(parent_code: str | None) -> list[Region]:
     prefix_len = len(children[0].code)
     villages = qs.filter(level=Level.DESA)
     if parent_code:
-        villages = villages.filter(code__startswith=parent_code + ".")
+        # A range on the primary key instead of LIKE 'x.%', which SQLite cannot index
+        # ('/' sorts right after '.'; codes hold only digits and dots).
+        villages = villages.filter(code__gt=parent_code + ".", code__lt=parent_code + "/")
     counts = dict(
         villages.annotate(prefix=Substr("code", 1, prefix_len))
         .values("prefix")

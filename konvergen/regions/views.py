@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from konvergen.accounts import access
 from konvergen.regions import selectors
+from konvergen.welfare import selectors as welfare_selectors
 
 
 @login_required
@@ -46,17 +47,19 @@ def region_detail(request, code: str):
     region = access.access_region(request.user, code)
     scopes = access.scope_codes(request.user, feature="regions")
     ancestors = [a for a in selectors.region_ancestors(region) if access.covers_any(scopes, a.code)]
-    return render(
-        request,
-        "regions/detail.html",
-        {
-            "region": region,
-            "ancestors": ancestors,
-            "children": selectors.region_children(region.code),
-            "map_url": reverse("regions:map", args=[region.code]),
-            "personal_data": access.can_view_personal_data(request.user, region.code),
-        },
-    )
+    children = selectors.region_children(region.code)
+    context = {
+        "region": region,
+        "ancestors": ancestors,
+        "children": children,
+        "map_url": reverse("regions:map", args=[region.code]),
+        "personal_data": access.can_view_personal_data(request.user, region.code),
+        "welfare": None,
+    }
+    if access.has_feature(request.user, "welfare"):
+        # The dashboard: status, needs, map values, trend (precomputed summaries).
+        context.update(welfare_selectors.dashboard(request.user, region, children, request.GET))
+    return render(request, "regions/detail.html", context)
 
 
 @login_required

@@ -27,12 +27,17 @@ class ImportForm(forms.Form):
         self.fields["region"].choices = [(r.code, f"{r.code} {r.name}") for r in regions]
 
     def clean_mapping(self) -> dict[str, str]:
-        mapping = {}
-        for number, line in enumerate(self.cleaned_data["mapping"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            header, sep, field = line.rpartition("=")
-            if not sep or not header.strip() or not field.strip():
-                raise forms.ValidationError(BAD_MAPPING, params={"line": number})
-            mapping[header.strip()] = field.strip()
-        return mapping
+        return parse_mapping_lines(self.cleaned_data["mapping"])
+
+
+def parse_mapping_lines(text: str) -> dict[str, str]:
+    """'Header=field' lines of a mapping text box, as a dict (ValidationError per bad line)."""
+    mapping = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        header, sep, field = line.rpartition("=")
+        if not sep or not header.strip() or not field.strip():
+            raise forms.ValidationError(BAD_MAPPING, params={"line": number})
+        mapping[header.strip()] = field.strip()
+    return mapping

@@ -8,6 +8,13 @@
 * :class:`FamilyRecord` and :class:`PersonRecord` hold each family and person exactly as a
   snapshot had them, with the row they came from, so a profile can show any snapshot.
 * :class:`ImportIssue` keeps every rejected row and every flag of a snapshot.
+
+The four bulk tables (families, persons and their records) declare their foreign keys
+without database constraints and without indexes the composite keys already cover: a
+snapshot writes millions of rows in one statement, and per-row constraint triggers would
+cost more than the insert itself. Integrity holds by construction — only
+``registry.store`` writes these tables, deriving every key from a join on rows it has just
+written, and nothing deletes identities (``on_delete=PROTECT``).
 """
 
 from django.conf import settings
@@ -69,9 +76,11 @@ class Snapshot(models.Model):
 
 
 class Family(models.Model):
-    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="+")
+    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="+",
+                                db_constraint=False, db_index=False)
     source_id = models.CharField(_("family ID (source)"), max_length=64)
-    last_snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
+    last_snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+",
+                                      db_constraint=False, db_index=False)
     is_current = models.BooleanField(default=True)
     region_code = models.CharField(_("desa/kelurahan"), max_length=13, db_index=True)
     kk_number = models.CharField(_("KK number"), max_length=16, blank=True, db_index=True)
@@ -88,19 +97,21 @@ class Family(models.Model):
                 fields=["dataset", "source_id"], name="family_dataset_source_id"
             )
         ]
-        indexes = [models.Index(fields=["head_name"], name="family_head_name")]
 
     def __str__(self) -> str:
         return f"{self.source_id} {self.head_name}"
 
 
 class Person(models.Model):
-    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="+")
+    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="+",
+                                db_constraint=False, db_index=False)
     source_id = models.CharField(_("person ID (source)"), max_length=64)
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="members")
-    last_snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="members",
+                               db_constraint=False)
+    last_snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+",
+                                      db_constraint=False, db_index=False)
     is_current = models.BooleanField(default=True)
-    region_code = models.CharField(max_length=13, db_index=True)
+    region_code = models.CharField(max_length=13)
     nik = models.CharField(_("NIK"), max_length=16, blank=True, db_index=True)
     name = models.CharField(_("name"), max_length=200)
     sex = models.CharField(_("sex"), max_length=1, blank=True)
@@ -115,7 +126,6 @@ class Person(models.Model):
                 fields=["dataset", "source_id"], name="person_dataset_source_id"
             )
         ]
-        indexes = [models.Index(fields=["name"], name="person_name")]
 
     def __str__(self) -> str:
         return f"{self.source_id} {self.name}"
@@ -124,8 +134,10 @@ class Person(models.Model):
 class FamilyRecord(models.Model):
     """A family as one snapshot had it; ``row_number`` is its data row in the families file."""
 
-    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="records")
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+",
+                                 db_constraint=False, db_index=False)
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="records",
+                               db_constraint=False)
     row_number = models.PositiveIntegerField()
     region_code = models.CharField(max_length=13)
     kk_number = models.CharField(max_length=16, blank=True)
@@ -166,9 +178,12 @@ class FamilyRecord(models.Model):
 
 
 class PersonRecord(models.Model):
-    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="records")
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+")
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+",
+                                 db_constraint=False, db_index=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="records",
+                               db_constraint=False)
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+",
+                               db_constraint=False, db_index=False)
     row_number = models.PositiveIntegerField()
     nik = models.CharField(max_length=16, blank=True)
     name = models.CharField(max_length=200)
@@ -261,5 +276,6 @@ STAGES = {
     "validating": _("checking every row"),
     "writing": _("saving"),
     "comparing": _("comparing with the previous snapshot"),
+    "computing": _("computing status and needs"),
     "done": _("finished"),
 }

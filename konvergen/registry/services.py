@@ -8,6 +8,8 @@ commit in one transaction, with one audit row.
 
 import datetime as dt
 import hashlib
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,13 +21,14 @@ from django.utils import timezone
 
 from konvergen.audit.services import audit_record
 from konvergen.regions.models import Level, Region
-from konvergen.registry import store
+from konvergen.registry import hooks, store
 from konvergen.registry.diff import snapshot_diff
 from konvergen.registry.ingest.pipeline import PreparedRegister, prepare_register
 from konvergen.registry.ingest.readers import IngestFileError
 from konvergen.registry.models import Dataset, ImportJob, Snapshot
 
 Progress = Callable[[str, int], None]
+log = logging.getLogger(__name__)
 
 OLDER_THAN_LATEST = (
     "Tanggal snapshot {date} lebih lama dari snapshot terakhir ({latest}). / "
@@ -113,7 +116,13 @@ def register_import(
     progress: Progress | None = None,
 ) -> ImportOutcome:
     """Validate and store one snapshot. Importing the same files again changes nothing."""
-    report = progress or (lambda stage, pct: None)
+    started = time.perf_counter()
+
+    def report(stage: str, pct: int) -> None:
+        log.info("%.2fs import %s: %s", time.perf_counter() - started, dataset, stage)
+        if progress:
+            progress(stage, pct)
+
     snapshot_date = snapshot_date or timezone.localdate()
     families_path, members_path = Path(families_path), Path(members_path)
     sha = files_sha256(families_path, members_path)
@@ -171,6 +180,9 @@ def register_import(
             region_code=dataset.region_id,
             changes={k: v for k, v in summary.items() if k != "headers"},
         )
+    # After-import hooks (welfare recompute), once the snapshot has committed.
+    report("computing", 95)
+    hooks.run_after_import(snapshot=snapshot, acting_user=acting_user)
     report("done", 100)
     return ImportOutcome(snapshot=snapshot, summary=summary)
 

@@ -1,10 +1,14 @@
 """Writing a prepared snapshot into the register tables, set-wise.
 
-The prepared families and members go into temporary tables once; identities, current values
-and per-snapshot records are then derived from them with a handful of INSERT … SELECT and
-UPDATE … FROM statements that the database runs on whole sets (PostgreSQL and SQLite ≥ 3.33).
+Identities are resolved in DuckDB against the stored ids, so every table is loaded with one
+bulk transfer (PostgreSQL ``COPY``, SQLite ``executemany``) and existing identities are
+refreshed with one ``UPDATE … FROM`` (PostgreSQL and SQLite ≥ 3.33).
 """
 
+import logging
+import time
+
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.db import connection
@@ -18,8 +22,8 @@ from konvergen.registry.models import (
     PersonRecord,
 )
 
-TMP_FAMILY = "tmp_register_family"
-TMP_PERSON = "tmp_register_person"
+log = logging.getLogger(__name__)
+
 
 #: Family columns kept on the identity row as "current" values.
 FAMILY_CURRENT = ["region_code", "kk_number", "head_name", "head_nik", "address", "desil"]
@@ -41,141 +45,145 @@ def _q(name: str) -> str:
 
 
 def _execute(sql: str, params=()) -> int:
+    start = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.rowcount
+        count = cursor.rowcount
+    log.info("%.2fs %s rows: %s", time.perf_counter() - start, count, " ".join(sql.split())[:90])
+    return count
 
 
 def write_snapshot(*, snapshot, families: pa.Table, members: pa.Table) -> dict:
-    """Store one snapshot's accepted families and members; return row counts."""
+    """Store one snapshot's accepted families and members; return row counts.
+
+    Identities are matched on the source IDs in DuckDB; new ones get ids reserved from the
+    table's sequence, so families, persons and both record tables are loaded straight into
+    their final tables (``COPY`` / ``executemany``) with no join in the database. Identities
+    seen before get this snapshot's current values through one ``UPDATE … FROM`` a table.
+    """
     dataset_id, snapshot_id = snapshot.dataset_id, snapshot.pk
-    fam = families.rename_columns(
-        ["source_id" if n == "family_id" else n for n in families.column_names]
-    )
-    per = members.drop_columns(
-        [c for c in ("nik_sex", "nik_birth_date") if c in members.column_names]
-    )
-    per = per.rename_columns(
-        [
-            {"person_id": "source_id", "family_id": "family_source_id"}.get(n, n)
-            for n in per.column_names
-        ]
-    )
+    family_ids = _identities(Family, dataset_id, families.column("family_id"))
+    con = duckdb.connect()
+    con.register("fam", families)
+    con.register("fid", family_ids)
+    fam = con.sql(
+        "SELECT fid.id AS family_pk, fid.is_new, fam.* FROM fam JOIN fid"
+        " ON fid.source_id = fam.family_id"
+    ).to_arrow_table()
+    person_ids = _identities(Person, dataset_id, members.column("person_id"))
+    con.register("mem", members)
+    con.register("pid", person_ids)
+    con.register("famk", fam.select(["family_id", "family_pk", "region_code"]))
+    per = con.sql(
+        "SELECT pid.id AS person_pk, pid.is_new, famk.family_pk, famk.region_code"
+        " AS family_region, mem.* FROM mem JOIN pid ON pid.source_id = mem.person_id"
+        " JOIN famk ON famk.family_id = mem.family_id"
+    ).to_arrow_table()
+    con.close()
 
-    bulk.create_temp_table(connection, TMP_FAMILY, fam.schema)
-    bulk.insert_table(connection, TMP_FAMILY, fam)
-    bulk.create_temp_table(connection, TMP_PERSON, per.schema)
-    bulk.insert_table(connection, TMP_PERSON, per)
-    _execute(f"CREATE INDEX {TMP_FAMILY}_sid ON {TMP_FAMILY} (source_id)")
-    _execute(f"CREATE INDEX {TMP_PERSON}_sid ON {TMP_PERSON} (source_id)")
-    if connection.vendor == "postgresql":
-        _execute(f"ANALYZE {TMP_FAMILY}")
-        _execute(f"ANALYZE {TMP_PERSON}")
+    current = {"last_snapshot_id": snapshot_id, "is_current": True, "dataset_id": dataset_id}
+    family_rows = _with_constants(
+        fam.select(["family_pk", "family_id", *FAMILY_CURRENT]).rename_columns(
+            ["id", "source_id", *FAMILY_CURRENT]), current)
+    _store_identities(Family, family_rows, fam.column("is_new"))
+    person_rows = _with_constants(
+        per.select(["person_pk", "person_id", "family_pk", "family_region", *PERSON_CURRENT])
+        .rename_columns(["id", "source_id", "family_id", "region_code", *PERSON_CURRENT]),
+        current)
+    _store_identities(Person, person_rows, per.column("is_new"))
+    for model in (Family, Person):  # identities absent from this snapshot
+        _execute(
+            f"UPDATE {model._meta.db_table} SET is_current = %s WHERE dataset_id = %s"
+            " AND last_snapshot_id <> %s AND is_current = %s",
+            [False, dataset_id, snapshot_id, True],
+        )
 
-    family_t, person_t = Family._meta.db_table, Person._meta.db_table
-    _upsert_identities(
-        table=family_t,
-        tmp=TMP_FAMILY,
-        current=FAMILY_CURRENT,
-        dataset_id=dataset_id,
-        snapshot_id=snapshot_id,
-        model=Family,
-        extra_cols=[],
-        extra_select=[],
-        join="",
-    )
-    # A person's family is looked up by the source family ID within the dataset.
-    _upsert_identities(
-        table=person_t,
-        tmp=TMP_PERSON,
-        current=[*PERSON_CURRENT, "region_code"],
-        dataset_id=dataset_id,
-        snapshot_id=snapshot_id,
-        model=Person,
-        extra_cols=["family_id"],
-        extra_select=["f.id"],
-        join=f" JOIN {family_t} f ON f.dataset_id = %s AND f.source_id = t.family_source_id",
-        region_from_family=True,
-    )
-
-    family_cols = [c for c in fam.column_names if c != "source_id"]
-    record_t = FamilyRecord._meta.db_table
-    text = _text_columns(FamilyRecord, family_cols)
-    select = ", ".join(
-        f"COALESCE(t.{_q(c)}, '')" if c in text else f"t.{_q(c)}" for c in family_cols
-    )
-    n_families = _execute(
-        f"INSERT INTO {record_t} (snapshot_id, family_id, {', '.join(map(_q, family_cols))})"
-        f" SELECT %s, f.id, {select} FROM {TMP_FAMILY} t"
-        f" JOIN {family_t} f ON f.dataset_id = %s AND f.source_id = t.source_id",
-        [snapshot_id, dataset_id],
-    )
-    person_cols = [c for c in per.column_names if c not in ("source_id", "family_source_id")]
-    precord_t = PersonRecord._meta.db_table
-    text = _text_columns(PersonRecord, person_cols)
-    select = ", ".join(
-        f"COALESCE(t.{_q(c)}, '')" if c in text else f"t.{_q(c)}" for c in person_cols
-    )
-    n_persons = _execute(
-        f"INSERT INTO {precord_t} (snapshot_id, person_id, family_id,"
-        f" {', '.join(map(_q, person_cols))})"
-        f" SELECT %s, p.id, p.family_id, {select} FROM {TMP_PERSON} t"
-        f" JOIN {person_t} p ON p.dataset_id = %s AND p.source_id = t.source_id",
-        [snapshot_id, dataset_id],
-    )
-    _execute(f"DROP TABLE {TMP_FAMILY}")
-    _execute(f"DROP TABLE {TMP_PERSON}")
-    return {"family_records": n_families, "person_records": n_persons}
+    record_cols = [c for c in families.column_names if c != "family_id"]
+    records = _with_constants(
+        fam.select(["family_pk", *record_cols]).rename_columns(["family_id", *record_cols]),
+        {"snapshot_id": snapshot_id})
+    _load(FamilyRecord, records)
+    person_cols = [c for c in members.column_names
+                   if c not in ("person_id", "family_id", "nik_sex", "nik_birth_date")]
+    records = _with_constants(
+        per.select(["person_pk", "family_pk", *person_cols])
+        .rename_columns(["person_id", "family_id", *person_cols]),
+        {"snapshot_id": snapshot_id})
+    _load(PersonRecord, records)
+    return {"family_records": fam.num_rows, "person_records": per.num_rows}
 
 
-def _upsert_identities(
-    *,
-    table,
-    tmp,
-    current,
-    dataset_id,
-    snapshot_id,
-    model,
-    extra_cols,
-    extra_select,
-    join,
-    region_from_family=False,
-) -> None:
-    text = _text_columns(model, current)
+def _identities(model, dataset_id: int, source_ids: pa.ChunkedArray) -> pa.Table:
+    """``source_id, id, is_new`` for every source ID: the stored id, or a fresh one reserved
+    from the table's id sequence."""
+    table = model._meta.db_table
+    existing = bulk.fetch_arrow(
+        connection, f"SELECT source_id, id FROM {table} WHERE dataset_id = %s", [dataset_id])
+    con = duckdb.connect()
+    con.register("src", pa.table({"source_id": source_ids}))
+    con.register("old", existing.cast(pa.schema([("source_id", pa.string()),
+                                                 ("id", pa.int64())])))
+    fresh = con.sql("SELECT count(*) FROM src LEFT JOIN old USING (source_id)"
+                    " WHERE old.id IS NULL").fetchall()[0][0]
+    base = _reserve_ids(table, fresh)
+    result = con.sql(
+        f"SELECT src.source_id, COALESCE(old.id, {base} + row_number() OVER"
+        f" (PARTITION BY old.id IS NULL ORDER BY src.source_id)) AS id,"
+        f" old.id IS NULL AS is_new FROM src LEFT JOIN old USING (source_id)"
+    ).to_arrow_table()
+    con.close()
+    return result
 
-    def value(c: str) -> str:
-        if region_from_family and c == "region_code":
-            return "f.region_code"
-        return f"COALESCE(t.{_q(c)}, '')" if c in text else f"t.{_q(c)}"
 
-    join_params = [dataset_id] if join else []
-    # 1. Update the identities seen before with this snapshot's values.
-    assignments = ", ".join(f"{_q(c)} = s.{_q(c)}" for c in current + extra_cols)
-    inner = ", ".join(
-        [f"{value(c)} AS {_q(c)}" for c in current]
-        + [f"{sel} AS {_q(col)}" for col, sel in zip(extra_cols, extra_select, strict=True)]
-    )
-    _execute(
-        f"UPDATE {table} SET {assignments}, last_snapshot_id = %s, is_current = %s"
-        f" FROM (SELECT t.source_id AS source_id, {inner} FROM {tmp} t{join}) s"
-        f" WHERE {table}.dataset_id = %s AND {table}.source_id = s.source_id",
-        [snapshot_id, True, *join_params, dataset_id],
-    )
-    # 2. Insert the identities this snapshot introduces.
-    cols = ["dataset_id", "source_id", "last_snapshot_id", "is_current", *current, *extra_cols]
-    _execute(
-        f"INSERT INTO {table} ({', '.join(map(_q, cols))})"
-        f" SELECT %s, t.source_id, %s, %s, {inner} FROM {tmp} t{join}"
-        f" WHERE NOT EXISTS (SELECT 1 FROM {table} x"
-        f"  WHERE x.dataset_id = %s AND x.source_id = t.source_id)",
-        [dataset_id, snapshot_id, True, *join_params, dataset_id],
-    )
-    # 3. Identities absent from this snapshot are no longer current.
-    _execute(
-        f"UPDATE {table} SET is_current = %s WHERE dataset_id = %s AND last_snapshot_id <> %s"
-        " AND is_current = %s",
-        [False, dataset_id, snapshot_id, True],
-    )
+def _reserve_ids(table: str, n: int) -> int:
+    """Reserve ``n`` ids; return the one before the first. The import's transaction holds
+    the table lock, so no other writer takes ids in between."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+            base = cursor.fetchone()[0]
+            if n:
+                cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+                               [table, base + n])
+        else:  # SQLite: the IMMEDIATE transaction already excludes other writers
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+            base = cursor.fetchone()[0]
+    return int(base)
+
+
+def _with_constants(table: pa.Table, constants: dict) -> pa.Table:
+    for name, value in constants.items():
+        kind = pa.bool_() if isinstance(value, bool) else pa.int64()
+        table = table.append_column(name, pa.array([value] * table.num_rows, kind))
+    return table
+
+
+def _load(model, table: pa.Table) -> None:
+    start = time.perf_counter()
+    bulk.insert_table(connection, model._meta.db_table, table,
+                      not_null_text=_text_columns(model, table.column_names))
+    log.info("%.2fs loaded %s rows into %s", time.perf_counter() - start, table.num_rows,
+             model._meta.db_table)
+
+
+def _store_identities(model, rows: pa.Table, is_new: pa.ChunkedArray) -> None:
+    """Insert the new identities; give the known ones this snapshot's current values."""
+    _load(model, rows.filter(is_new))
+    known = rows.filter(pc.invert(is_new))
+    if known.num_rows == 0:
+        return
+    tmp = f"tmp_{model._meta.db_table}"
+    bulk.create_temp_table(connection, tmp, known.schema)
+    bulk.insert_table(connection, tmp, known)
+    table = model._meta.db_table
+    text = _text_columns(model, known.column_names)
+    columns = [c for c in known.column_names if c not in ("id", "source_id", "dataset_id")]
+    assignments = ", ".join(
+        f"{_q(c)} = COALESCE(t.{_q(c)}, '')" if c in text else f"{_q(c)} = t.{_q(c)}"
+        for c in columns)
+    _execute(f"UPDATE {table} SET {assignments} FROM {tmp} t WHERE {table}.id = t.id")
+    _execute(f"DROP TABLE {tmp}")
 
 
 def write_issues(*, snapshot, rejections: pa.Table, flags: pa.Table) -> None:

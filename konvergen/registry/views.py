@@ -23,6 +23,7 @@ from konvergen.registry.services import (
     import_job_create,
     import_job_run,
 )
+from konvergen.welfare import selectors as welfare_selectors
 
 EXPORT_LIMIT = 200_000
 
@@ -291,5 +292,7 @@ def family_detail(request, family_id: int):
             "members": members,
             "region": region,
             "personal": personal,
+            # Welfare status and needs panel (konvergen/welfare).
+            "needs_panel": welfare_selectors.family_needs(family.pk, record.snapshot_id),
         },
     )

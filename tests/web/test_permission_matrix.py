@@ -20,6 +20,10 @@ ROLES = [
 ]
 EVERYONE = set(ROLES)
 WITH_REGION = EVERYONE - {"outsider"}
+#: Those who link lists: the secretariat, agencies and partners.
+LINKAGE = {"admin", "tkpk_bandung", "tkpk_cirebon", "dinsos_officer", "csr_partner"}
+#: A list uploaded by Dinas Sosial of Kabupaten Bandung.
+DINSOS_LIST = {"admin", "tkpk_bandung", "dinsos_officer"}
 #: Everyone whose scope covers the whole of Kabupaten Bandung.
 BANDUNG_WIDE = {"admin", "tkpk_bandung", "dinsos_officer", "csr_partner", "viewer", "national"}
 
@@ -57,10 +61,22 @@ MATRIX = {
     "registry:snapshot-diff": ({"snapshot_id": "SNAPSHOT", "kind": "families_new"}, BANDUNG_WIDE),
     "registry:families": ({}, WITH_REGION),
     "registry:family": ({"family_id": "FAMILY"}, BANDUNG_WIDE | {"village_operator"}),
+    "welfare:values": ({"code": "32.04"}, BANDUNG_WIDE),
+    "welfare:table": ({"code": "32.04", "table": "status"}, BANDUNG_WIDE),
+    "welfare:settings-index": ({}, {"admin", "tkpk_bandung", "tkpk_cirebon"}),
+    "welfare:settings": ({"code": "32.04"}, {"admin", "tkpk_bandung"}),
+    "linkage:index": ({}, LINKAGE),
+    "linkage:upload": ({}, LINKAGE),
+    "linkage:list": ({"list_id": "LIST"}, DINSOS_LIST),
+    "linkage:list-status": ({"list_id": "LIST"}, DINSOS_LIST),
+    "linkage:list-result": ({"list_id": "LIST"}, DINSOS_LIST),
+    "linkage:queue": ({"list_id": "LIST"}, DINSOS_LIST),
+    "linkage:row": ({"list_id": "LIST", "row_number": 1}, DINSOS_LIST),
+    "linkage:thresholds": ({"code": "32.04"}, {"admin", "tkpk_bandung"}),
     "admin:index": ({}, {"admin"}),
 }
 # POST-only or framework endpoints, tested elsewhere.
-NOT_GET = {"accounts:logout", "set_language"}
+NOT_GET = {"accounts:logout", "set_language", "linkage:retrain"}
 
 
 def _names(resolver=None, prefix=""):
@@ -84,7 +100,7 @@ def test_every_url_pattern_is_in_the_matrix():
 @pytest.fixture
 def objects(personas, tmp_path):
     """A job and two snapshots of Kabupaten Bandung's register (the second has a diff)."""
-    from konvergen.registry.models import Family
+    from konvergen.registry.models import Family, Person
     from konvergen.registry.services import (
         dataset_get_or_create,
         import_job_create,
@@ -111,7 +127,26 @@ def objects(personas, tmp_path):
         job.refresh_from_db()
         jobs.append(job)
     assert jobs[1].snapshot.previous_id == jobs[0].snapshot_id
+    from konvergen.linkage.models import BeneficiaryList, ListRow
+
+    blist = BeneficiaryList.objects.create(
+        dataset=dataset,
+        organisation=personas.dinsos,
+        name="PKH",
+        file_name="pkh.csv",
+        file_path=str(tmp_path / "pkh.csv"),
+        status="done",
+        counts={"rows": 1, "matched": 1},
+    )
+    ListRow.objects.create(
+        beneficiary_list=blist,
+        row_number=1,
+        data={"NIK": "x"},
+        status="matched",
+        person=Person.objects.get(source_id="I0011"),
+    )
     return {
+        "LIST": blist.pk,
         "JOB": jobs[1].pk,
         "SNAPSHOT": jobs[1].snapshot_id,
         "FAMILY": Family.objects.get(source_id="P001").pk,

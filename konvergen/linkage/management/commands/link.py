@@ -1,0 +1,153 @@
+"""``konvergen link FILE --out RESULT.csv [--map "Header=field"]``: link a list, store nothing.
+
+Writes one line per data row of FILE: ``row_number`` (1-based), ``id_individu`` (source ID of
+the matched register person), ``match_probability`` and ``status`` (``matched``, ``review``,
+``unmatched``). The register comes from ``--register-families``/``--register-members`` (P3KE
+or DTKS exports, read through the ingest pipeline) or, once the register is stored, from the
+database (:func:`register_from_database`).
+"""
+
+import csv
+import json
+import time
+from pathlib import Path
+
+import pyarrow as pa
+from django.core.management.base import BaseCommand, CommandError
+
+from konvergen.linkage.engine import columns, normalise
+from konvergen.linkage.engine.link import link_list
+from konvergen.linkage.engine.model import LinkageModel, train_model
+from konvergen.linkage.engine.register import read_register_files
+from konvergen.registry.ingest.headers import parse_mapping_args
+from konvergen.registry.ingest.readers import IngestFileError, read_table
+
+CONTRACT_COLUMNS = ("row_number", "id_individu", "match_probability", "status")
+
+NO_REGISTER = (
+    "Register belum tersimpan di basis data; berikan --register-families dan "
+    "--register-members / The register is not stored in the database yet; pass "
+    "--register-families and --register-members"
+)
+BOTH_REGISTER_FILES = (
+    "--register-families dan --register-members harus diberikan bersama / "
+    "--register-families and --register-members go together"
+)
+BAD_MAP = "--map {value}: gunakan \"Header=field\" / use \"Header=field\" ({detail})"
+NO_USABLE_COLUMN = (
+    "Tidak ada kolom yang dikenali di {name} (dikenal: {known}); gunakan --map / "
+    "No recognised column in {name} (known: {known}); use --map"
+)
+BAD_MODEL = "Model tidak dapat dibaca ({path}): {detail} / The model cannot be read: {detail}"
+BAD_THRESHOLD = "Ambang harus di antara 0 dan 1 / Thresholds must be between 0 and 1"
+
+
+def register_from_database(*, region_code: str | None = None) -> tuple[pa.Table, pa.Table | None]:
+    """The stored register as the engine's input table, and the region's desa lookup.
+
+    To be implemented with the stored register models: one row per person of the latest
+    snapshot with ``person_id, family_id, nik, name, sex, birth_date, kk_number,
+    region_code, address`` (see :mod:`konvergen.linkage.engine.normalise`).
+    """
+    raise NotImplementedError(NO_REGISTER)
+
+
+class Command(BaseCommand):
+    help = "Tautkan daftar penerima ke register tanpa menyimpan / Link a list to the register"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path, help="CSV/XLSX list to link")
+        parser.add_argument("--out", type=Path, required=True, help="result CSV")
+        parser.add_argument("--map", action="append", default=[], metavar="Header=field",
+                            help="map a header to a field: " + ", ".join(
+                                (*columns.LIST_FIELDS, *columns.HELPER_FIELDS)))
+        parser.add_argument("--register-families", type=Path)
+        parser.add_argument("--register-members", type=Path)
+        parser.add_argument("--model", type=Path, help="trained model JSON (trains if absent)")
+        parser.add_argument("--save-model", type=Path, help="write the trained model here")
+        parser.add_argument("--accept", type=float, help="match probability to accept")
+        parser.add_argument("--review", type=float, help="match probability to review")
+        parser.add_argument("--seed", type=int, default=0)
+
+    def handle(self, *args, **opts):
+        started = time.perf_counter()
+        register, lookup = self._register(opts)
+        model = self._model(opts, register)
+        table, mapping = self._list(opts)
+        for name in ("accept", "review"):
+            if opts[name] is not None and not 0.0 <= opts[name] <= 1.0:
+                raise CommandError(BAD_THRESHOLD)
+        result = link_list(table, register, model, accept=opts["accept"],
+                           review=opts["review"], desa_lookup=lookup)
+        write_result(result, opts["out"])
+        counts = {s: 0 for s in ("matched", "review", "unmatched")}
+        for s in result.column("status").to_pylist():
+            counts[s] += 1
+        self.stdout.write(
+            f"{result.num_rows} baris / rows: {counts['matched']} cocok / matched, "
+            f"{counts['review']} perlu diperiksa / review, {counts['unmatched']} tidak cocok / "
+            f"unmatched ({time.perf_counter() - started:.1f} s) -> {opts['out']}")
+        if mapping.unknown:
+            self.stdout.write("Kolom diabaikan / Columns ignored: " + ", ".join(mapping.unknown))
+
+    def _register(self, opts):
+        fam, mem = opts["register_families"], opts["register_members"]
+        if bool(fam) != bool(mem):
+            raise CommandError(BOTH_REGISTER_FILES)
+        if not fam:
+            try:
+                return register_from_database()
+            except NotImplementedError as exc:
+                raise CommandError(NO_REGISTER) from exc
+        try:
+            register, lookup, _ = read_register_files(fam, mem)
+        except IngestFileError as exc:
+            raise CommandError(str(exc)) from exc
+        return normalise.prepare_register(register), lookup
+
+    def _model(self, opts, register):
+        path = opts["model"]
+        if path and path.exists():
+            try:
+                model = LinkageModel.from_dict(json.loads(path.read_text(encoding="utf-8")))
+            except (ValueError, KeyError) as exc:
+                raise CommandError(BAD_MODEL.format(path=path, detail=exc)) from exc
+        else:
+            model = train_model(register, seed=opts["seed"])
+        target = opts["save_model"] or (path if path and not path.exists() else None)
+        if target:
+            target.write_text(json.dumps(model.to_dict(), indent=1), encoding="utf-8")
+        return model
+
+    def _list(self, opts):
+        try:
+            user = parse_mapping_args(opts["map"])
+        except ValueError as exc:
+            raise CommandError(BAD_MAP.format(value=opts["map"], detail=exc)) from exc
+        try:
+            raw = read_table(opts["file"])
+        except IngestFileError as exc:
+            raise CommandError(str(exc)) from exc
+        try:
+            mapping = columns.map_list_headers(
+                [c for c in raw.column_names if c != "row_number"], user)
+        except ValueError as exc:
+            raise CommandError(BAD_MAP.format(value=opts["map"], detail=exc)) from exc
+        if not mapping.mapped:
+            raise CommandError(NO_USABLE_COLUMN.format(
+                name=opts["file"].name, known=", ".join(columns.LIST_FIELDS)))
+        table = columns.canonical_list(raw, mapping)
+        return table.append_column("row_number", raw.column("row_number")), mapping
+
+
+def write_result(result: pa.Table, path: Path) -> None:
+    """Write the contract columns: row_number, id_individu, match_probability, status."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(CONTRACT_COLUMNS)
+        for row, pid, p, s in zip(result.column("row_number").to_pylist(),
+                                  result.column("person_id").to_pylist(),
+                                  result.column("match_probability").to_pylist(),
+                                  result.column("status").to_pylist(), strict=True):
+            w.writerow([row, pid or "", "" if p is None else f"{p:.6f}", s])

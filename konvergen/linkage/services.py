@@ -1,0 +1,355 @@
+"""Writes of the linkage app: training a model version, linking an uploaded list, review
+decisions and their undo, thresholds. Each write is one transaction with its audit row."""
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from konvergen.audit.services import audit_record
+from konvergen.linkage import register_source
+from konvergen.linkage.engine import columns
+from konvergen.linkage.engine.link import link_list
+from konvergen.linkage.engine.model import LinkageModel, match_weight_histogram, train_model
+from konvergen.linkage.models import (
+    BeneficiaryList,
+    LinkageModelVersion,
+    ListRow,
+    ReviewDecision,
+    RowStatus,
+    Thresholds,
+)
+from konvergen.registry.bulk import insert_table
+from konvergen.registry.ingest.readers import IngestFileError, read_table
+from konvergen.registry.models import Person
+
+NO_SNAPSHOT = (
+    "Register belum diimpor untuk wilayah ini. / "
+    "No register snapshot has been imported for this region yet."
+)
+NO_USABLE_COLUMN = (
+    "Tidak ada kolom yang dikenali (NIK, nama, tanggal lahir, …). / "
+    "No recognised column (NIK, name, birth date, …)."
+)
+
+
+class ListLinkError(ValueError):
+    pass
+
+
+def thresholds_for(region) -> Thresholds:
+    """The region's thresholds, or the nearest enclosing region's, or the defaults."""
+    code = region.code
+    found = {
+        t.region_id: t
+        for t in Thresholds.objects.filter(
+            region_id__in=[code[:i] for i in (2, 5, 8, 13) if len(code) >= i]
+        )
+    }
+    for length in (13, 8, 5, 2):
+        if code[:length] in found:
+            return found[code[:length]]
+    return Thresholds(region=region)
+
+
+def thresholds_set(*, region, accept: float, review: float, acting_user) -> Thresholds:
+    if not 0 < review <= accept < 1.0 + 1e-12:
+        raise ValidationError(_("Thresholds need 0 < review ≤ accept ≤ 1."))
+    with transaction.atomic():
+        current, _created = Thresholds.objects.get_or_create(region=region)
+        changes = {"accept": [current.accept, accept], "review": [current.review, review]}
+        current.accept, current.review, current.updated_by = accept, review, acting_user
+        current.save()
+        audit_record(
+            actor=acting_user,
+            action="linkage.thresholds",
+            obj=current,
+            region_code=region.code,
+            changes=changes,
+        )
+    return current
+
+
+def model_train(*, dataset, acting_user=None, seed: int = 0) -> LinkageModelVersion:
+    """Estimate the model on the dataset's latest snapshot and store it as a new version."""
+    snapshot = dataset.snapshots.order_by("-snapshot_date", "-id").first()
+    if snapshot is None:
+        raise ListLinkError(NO_SNAPSHOT)
+    register = register_source.register_table(dataset)
+    model = train_model(register.drop_columns(["person_pk", "family_pk"]), seed=seed)
+    with transaction.atomic():
+        last = LinkageModelVersion.objects.filter(dataset=dataset).order_by("-version").first()
+        version = LinkageModelVersion.objects.create(
+            dataset=dataset,
+            version=(last.version + 1) if last else 1,
+            snapshot=snapshot,
+            params=model.to_dict(),
+            created_by=acting_user,
+        )
+        audit_record(
+            actor=acting_user,
+            action="linkage.model_train",
+            obj=version,
+            region_code=dataset.region_id,
+            changes={
+                "version": version.version,
+                "snapshot": snapshot.pk,
+                "persons": register.num_rows,
+            },
+        )
+    return version
+
+
+def current_model(dataset, *, acting_user=None) -> LinkageModelVersion:
+    """The latest model version, trained when there is none or the register has a newer
+    snapshot than the one it was trained on."""
+    latest = LinkageModelVersion.objects.filter(dataset=dataset).order_by("-version").first()
+    snapshot = dataset.snapshots.order_by("-snapshot_date", "-id").first()
+    if latest is None or (snapshot is not None and latest.snapshot_id != snapshot.pk):
+        return model_train(dataset=dataset, acting_user=acting_user)
+    return latest
+
+
+def read_list(path: Path, mapping: dict[str, str] | None) -> tuple[pa.Table, pa.Table, dict]:
+    """The uploaded file as (raw table, canonical table with row_number, header report)."""
+    try:
+        raw = read_table(path)
+    except IngestFileError as exc:
+        raise ListLinkError(str(exc)) from exc
+    headers = [c for c in raw.column_names if c != "row_number"]
+    try:
+        header_map = columns.map_list_headers(headers, mapping or {})
+    except ValueError as exc:
+        raise ListLinkError(str(exc)) from exc
+    if not header_map.mapped:
+        raise ListLinkError(NO_USABLE_COLUMN)
+    table = columns.canonical_list(raw, header_map)
+    return raw, table.append_column("row_number", raw.column("row_number")), header_map.report()
+
+
+def beneficiary_list_create(
+    *,
+    dataset,
+    name: str,
+    file_path: Path,
+    organisation=None,
+    mapping: dict | None = None,
+    acting_user,
+) -> BeneficiaryList:
+    with transaction.atomic():
+        blist = BeneficiaryList.objects.create(
+            dataset=dataset,
+            organisation=organisation,
+            name=name,
+            file_name=file_path.name,
+            file_path=str(file_path),
+            mapping=mapping or {},
+            uploaded_by=acting_user,
+        )
+        audit_record(
+            actor=acting_user,
+            action="linkage.list_upload",
+            obj=blist,
+            region_code=dataset.region_id,
+            changes={
+                "name": name,
+                "file": file_path.name,
+                "organisation": organisation.pk if organisation else None,
+            },
+        )
+    return blist
+
+
+def beneficiary_list_link(list_id: int) -> None:
+    """Link an uploaded list (a background job): every row gets a status and, when matched,
+    the register person; review rows keep their candidates and evidence."""
+    blist = BeneficiaryList.objects.select_related("dataset", "uploaded_by").get(pk=list_id)
+    BeneficiaryList.objects.filter(pk=list_id).update(status=BeneficiaryList.Status.RUNNING)
+    try:
+        raw, table, report = read_list(Path(blist.file_path), blist.mapping)
+        version = current_model(blist.dataset, acting_user=blist.uploaded_by)
+        register = register_source.register_table(blist.dataset)
+        thresholds = thresholds_for(blist.dataset.region)
+        model = LinkageModel.from_dict(version.params)
+        result = link_list(
+            table,
+            register.drop_columns(["person_pk", "family_pk"]),
+            model,
+            accept=thresholds.accept,
+            review=thresholds.review,
+            desa_lookup=register_source.desa_lookup(blist.dataset),
+        )
+    except ListLinkError as exc:
+        BeneficiaryList.objects.filter(pk=list_id).update(
+            status=BeneficiaryList.Status.FAILED, error=str(exc)
+        )
+        return
+    except Exception as exc:
+        BeneficiaryList.objects.filter(pk=list_id).update(
+            status=BeneficiaryList.Status.FAILED, error=str(exc)[:5000]
+        )
+        raise
+    rows = _rows_table(blist, raw, result, register)
+    counts = {s: 0 for s in RowStatus.values}
+    for status in result.column("status").to_pylist():
+        counts[status] += 1
+    histogram = match_weight_histogram(
+        result, thresholds={"accept": thresholds.accept, "review": thresholds.review}
+    )
+    histogram.pop("chart", None)
+    with transaction.atomic():
+        ListRow.objects.filter(beneficiary_list=blist).delete()
+        insert_table(
+            connection,
+            ListRow._meta.db_table,
+            rows,
+            not_null_text={"status", "rule", "data", "candidates"},
+        )
+        BeneficiaryList.objects.filter(pk=list_id).update(
+            status=BeneficiaryList.Status.DONE,
+            model_version=version,
+            error="",
+            counts={"rows": result.num_rows, **counts, "headers": report, "histogram": histogram},
+        )
+        audit_record(
+            actor=blist.uploaded_by,
+            action="linkage.list_link",
+            obj=blist,
+            region_code=blist.dataset.region_id,
+            changes={"rows": result.num_rows, **counts, "model": version.version},
+        )
+
+
+def _rows_table(blist, raw: pa.Table, result: pa.Table, register: pa.Table) -> pa.Table:
+    """ListRow columns for every result row, with database keys of matched persons."""
+    keys = dict(
+        zip(
+            register.column("person_id").to_pylist(),
+            zip(
+                register.column("person_pk").to_pylist(),
+                register.column("family_pk").to_pylist(),
+                strict=True,
+            ),
+            strict=True,
+        )
+    )
+    headers = [c for c in raw.column_names if c != "row_number"]
+    raw_rows = {r: i for i, r in enumerate(raw.column("row_number").to_pylist())}
+    raw_columns = [raw.column(h).to_pylist() for h in headers]
+    data, person_pk, family_pk, candidates = [], [], [], []
+    for number, pid, cands in zip(
+        result.column("row_number").to_pylist(),
+        result.column("person_id").to_pylist(),
+        result.column("candidates").to_pylist(),
+        strict=True,
+    ):
+        i = raw_rows[number]
+        data.append(
+            json.dumps(
+                {h: col[i] for h, col in zip(headers, raw_columns, strict=True)},
+                ensure_ascii=False,
+                default=str,
+            )
+        )
+        pk = keys.get(pid) if pid else None
+        person_pk.append(pk[0] if pk else None)
+        family_pk.append(pk[1] if pk else None)
+        candidates.append(json.dumps(cands or [], ensure_ascii=False, default=str))
+    n = result.num_rows
+    return pa.table(
+        {
+            "beneficiary_list_id": pa.array([blist.pk] * n, pa.int64()),
+            "row_number": result.column("row_number"),
+            "data": pa.array(data, pa.string()),
+            "status": result.column("status"),
+            "rule": result.column("rule"),
+            "match_probability": result.column("match_probability"),
+            "person_id": pa.array(person_pk, pa.int64()),
+            "family_id": pa.array(family_pk, pa.int64()),
+            "candidates": pa.array(candidates, pa.string()),
+        }
+    )
+
+
+def list_row_decide(
+    *, row: ListRow, action: str, acting_user, person_id: int | None = None
+) -> ReviewDecision:
+    """Accept a candidate (``person_id``) or reject every candidate of a row."""
+    if action not in (ReviewDecision.Action.ACCEPT, ReviewDecision.Action.REJECT):
+        raise ValidationError(_("Unknown decision."))
+    person = None
+    if action == ReviewDecision.Action.ACCEPT:
+        allowed = {c.get("person_id") for c in row.candidates}
+        if row.person is not None:
+            allowed.add(row.person.source_id)
+        person = Person.objects.filter(
+            pk=person_id or 0, dataset_id=row.beneficiary_list.dataset_id
+        ).first()
+        if person is None or person.source_id not in allowed:
+            raise ValidationError(_("That person is not a candidate for this row."))
+    with transaction.atomic():
+        decision = ReviewDecision.objects.create(
+            row=row,
+            action=action,
+            person=person,
+            previous_status=row.status,
+            previous_person=row.person,
+            decided_by=acting_user,
+        )
+        row.status = RowStatus.MATCHED if person else RowStatus.UNMATCHED
+        row.person = person
+        row.family_id = person.family_id if person else None
+        row.decided_by, row.decided_at = acting_user, timezone.now()
+        row.save(update_fields=["status", "person", "family", "decided_by", "decided_at"])
+        audit_record(
+            actor=acting_user,
+            action=f"linkage.review_{action}",
+            obj=row,
+            region_code=row.beneficiary_list.dataset.region_id,
+            changes={
+                "list": row.beneficiary_list_id,
+                "row": row.row_number,
+                "person": person.source_id if person else None,
+                "previous_status": decision.previous_status,
+            },
+        )
+    return decision
+
+
+def list_row_undo(*, row: ListRow, acting_user) -> ReviewDecision:
+    """Undo the row's last decision, restoring the state before it."""
+    last = row.decisions.filter(undone=False).exclude(action=ReviewDecision.Action.UNDO).first()
+    if last is None:
+        raise ValidationError(_("There is no decision to undo."))
+    with transaction.atomic():
+        last.undone = True
+        last.save(update_fields=["undone"])
+        undo = ReviewDecision.objects.create(
+            row=row,
+            action=ReviewDecision.Action.UNDO,
+            person=last.previous_person,
+            previous_status=row.status,
+            previous_person=row.person,
+            decided_by=acting_user,
+        )
+        row.status, row.person = last.previous_status, last.previous_person
+        row.family_id = last.previous_person.family_id if last.previous_person else None
+        row.decided_by, row.decided_at = acting_user, timezone.now()
+        row.save(update_fields=["status", "person", "family", "decided_by", "decided_at"])
+        audit_record(
+            actor=acting_user,
+            action="linkage.review_undo",
+            obj=row,
+            region_code=row.beneficiary_list.dataset.region_id,
+            changes={
+                "list": row.beneficiary_list_id,
+                "row": row.row_number,
+                "undid": last.action,
+                "status": row.status,
+            },
+        )
+    return undo

@@ -1,0 +1,287 @@
+import csv
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from konvergen.accounts import access
+from konvergen.linkage import services
+from konvergen.linkage.forms import ListUploadForm, ThresholdsForm
+from konvergen.linkage.models import BeneficiaryList, ListRow, RowStatus
+from konvergen.organisations.models import Organisation
+from konvergen.regions.models import Region
+from konvergen.registry import jobs
+from konvergen.registry.models import Dataset, Person
+from konvergen.registry.views import _save_upload
+
+#: Names of the compared fields, for the evidence table.
+FIELD_LABELS = {
+    "nik": _lazy("NIK"),
+    "name": _lazy("Name"),
+    "birth_date": _lazy("Birth date"),
+    "sex": _lazy("Sex"),
+    "kk": _lazy("KK number"),
+    "desa": _lazy("Desa"),
+    "address": _lazy("Address"),
+    "household": _lazy("Household"),
+}
+
+
+def _lists_for(user):
+    lists = BeneficiaryList.objects.select_related("dataset", "organisation", "uploaded_by")
+    scopes = access.scope_codes(user, feature="linkage")
+    visible = []
+    for blist in lists.filter(access.scope_q(scopes, "dataset__region__code"))[:200]:
+        orgs = access.linkage_organisations(user, blist.dataset.region_id)
+        if orgs is None or blist.organisation_id in orgs:
+            visible.append(blist)
+    return visible
+
+
+@login_required
+def list_index(request):
+    access.require_feature(request.user, "linkage")
+    return render(request, "linkage/index.html", {"lists": _lists_for(request.user)})
+
+
+def _datasets_for(user):
+    scopes = access.scope_codes(user, feature="linkage")
+    return list(
+        Dataset.objects.filter(access.scope_q(scopes, "region__code")).select_related("region")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def list_upload(request):
+    access.require_feature(request.user, "linkage")
+    datasets = _datasets_for(request.user)
+    form = ListUploadForm(request.POST or None, request.FILES or None, datasets=datasets)
+    if request.method == "POST" and form.is_valid():
+        dataset = next(d for d in datasets if str(d.pk) == form.cleaned_data["dataset"])
+        orgs = access.linkage_organisations(request.user, dataset.region_id)
+        organisation = Organisation.objects.filter(pk__in=orgs).first() if orgs else None
+        folder = Path(settings.UPLOAD_DIR) / "lists" / uuid.uuid4().hex
+        blist = services.beneficiary_list_create(
+            dataset=dataset,
+            name=form.cleaned_data["name"],
+            file_path=_save_upload(form.cleaned_data["file"], folder),
+            organisation=organisation,
+            mapping=form.cleaned_data["mapping"],
+            acting_user=request.user,
+        )
+        jobs.start(services.beneficiary_list_link, blist.pk)
+        return redirect("linkage:list", list_id=blist.pk)
+    return render(request, "linkage/upload.html", {"form": form})
+
+
+@login_required
+def list_detail(request, list_id: int):
+    blist = access.access_beneficiary_list(request.user, list_id)
+    return render(
+        request,
+        "linkage/list.html",
+        {
+            "blist": blist,
+            "counts": blist.counts or {},
+            "review_left": blist.rows.filter(status=RowStatus.REVIEW).count(),
+        },
+    )
+
+
+@login_required
+def list_status(request, list_id: int):
+    blist = access.access_beneficiary_list(request.user, list_id)
+    done = blist.status in (BeneficiaryList.Status.DONE, BeneficiaryList.Status.FAILED)
+    return JsonResponse(
+        {
+            "status": blist.status,
+            "finished": done,
+            "error": blist.error,
+            "progress": 100 if done else 50,
+            "stage": blist.status,
+        }
+    )
+
+
+@login_required
+def list_result_csv(request, list_id: int):
+    """The contract: row_number, id_individu, match_probability, status (after review)."""
+    blist = access.access_beneficiary_list(request.user, list_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="hasil-tautan-{blist.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["row_number", "id_individu", "match_probability", "status"])
+    rows = blist.rows.order_by("row_number").values_list(
+        "row_number", "person__source_id", "match_probability", "status"
+    )
+    for number, person, probability, status in rows.iterator():
+        writer.writerow(
+            [number, person or "", "" if probability is None else f"{probability:.6f}", status]
+        )
+    return response
+
+
+@login_required
+def review_queue(request, list_id: int):
+    blist = access.access_beneficiary_list(request.user, list_id)
+    status = request.GET.get("status", RowStatus.REVIEW)
+    if status not in RowStatus.values:
+        raise Http404(access.NOT_FOUND)
+    rows = blist.rows.filter(status=status).select_related("person").order_by("row_number")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "linkage/queue.html",
+        {"blist": blist, "page": page, "status": status, "statuses": RowStatus.choices},
+    )
+
+
+def _row(user, list_id: int, row_number: int) -> ListRow:
+    blist = access.access_beneficiary_list(user, list_id)
+    row = (
+        ListRow.objects.filter(beneficiary_list=blist, row_number=row_number)
+        .select_related("person", "person__family", "beneficiary_list__dataset")
+        .first()
+    )
+    if row is None:
+        raise Http404(access.NOT_FOUND)
+    return row
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def row_review(request, list_id: int, row_number: int):
+    row = _row(request.user, list_id, row_number)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "undo":
+                services.list_row_undo(row=row, acting_user=request.user)
+            else:
+                person = request.POST.get("person")
+                services.list_row_decide(
+                    row=row,
+                    action=request.POST.get("action", ""),
+                    person_id=int(person) if person else None,
+                    acting_user=request.user,
+                )
+        except (ValidationError, ValueError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("Decision saved."))
+            following = (
+                ListRow.objects.filter(
+                    beneficiary_list_id=list_id,
+                    status=RowStatus.REVIEW,
+                    row_number__gt=row.row_number,
+                )
+                .order_by("row_number")
+                .values_list("row_number", flat=True)
+                .first()
+            )
+            if following and request.POST.get("action") != "undo":
+                return redirect("linkage:row", list_id=list_id, row_number=following)
+        return redirect("linkage:row", list_id=list_id, row_number=row_number)
+    ids = [c.get("person_id") for c in row.candidates]
+    persons = {
+        p.source_id: p
+        for p in Person.objects.filter(
+            dataset_id=row.beneficiary_list.dataset_id, source_id__in=ids
+        ).select_related("family")
+    }
+    names = dict(
+        Region.objects.filter(
+            code__in={p.family.region_code for p in persons.values()}
+        ).values_list("code", "name")
+    )
+    candidates = []
+    for c in row.candidates:
+        person = persons.get(c.get("person_id"))
+        if person is None:
+            continue
+        evidence = sorted(
+            (
+                {**e, "label": FIELD_LABELS.get(e.get("field"), e.get("field"))}
+                for e in c.get("evidence") or []
+            ),
+            key=lambda e: -abs(e.get("weight") or 0),
+        )
+        candidates.append(
+            {
+                **c,
+                "person": person,
+                "desa": names.get(person.family.region_code),
+                "evidence": evidence,
+            }
+        )
+    return render(
+        request,
+        "linkage/row.html",
+        {
+            "row": row,
+            "blist": row.beneficiary_list,
+            "candidates": candidates,
+            "decisions": row.decisions.select_related("person", "decided_by")[:10],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thresholds(request, code: str):
+    region = access.access_region(request.user, code, feature="linkage_settings")
+    current = services.thresholds_for(region)
+    form = ThresholdsForm(
+        request.POST or None, initial={"accept": current.accept, "review": current.review}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.thresholds_set(
+            region=region,
+            accept=form.cleaned_data["accept"],
+            review=form.cleaned_data["review"],
+            acting_user=request.user,
+        )
+        messages.success(request, _("Thresholds saved."))
+        return redirect("linkage:thresholds", code=code)
+    lists = BeneficiaryList.objects.filter(
+        dataset__region_id=region.code, status=BeneficiaryList.Status.DONE
+    )
+    histogram: dict[str, list] = {"edges": [], "counts": []}
+    for blist in lists.only("counts"):
+        h = (blist.counts or {}).get("histogram") or {}
+        if not histogram["edges"]:
+            histogram = {"edges": h.get("edges", []), "counts": list(h.get("counts", []))}
+        elif h.get("edges") == histogram["edges"]:
+            histogram["counts"] = [
+                a + b for a, b in zip(histogram["counts"], h["counts"], strict=True)
+            ]
+    return render(
+        request,
+        "linkage/thresholds.html",
+        {"region": region, "form": form, "current": current, "histogram": histogram},
+    )
+
+
+@login_required
+@require_POST
+def retrain(request, code: str):
+    region = access.access_region(request.user, code, feature="linkage_settings")
+    dataset = Dataset.objects.filter(region=region).first()
+    if dataset is None:
+        raise Http404(access.NOT_FOUND)
+    try:
+        version = services.model_train(dataset=dataset, acting_user=request.user)
+    except services.ListLinkError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Model version %(v)s trained.") % {"v": version.version})
+    return redirect("linkage:thresholds", code=code)

@@ -1,0 +1,207 @@
+"""Uploading a list, the review queue and its audit trail, through the front door."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from konvergen.audit.models import AuditEntry
+from konvergen.linkage.models import BeneficiaryList, LinkageModelVersion, ListRow
+from konvergen.registry.models import Person
+
+_CACHE: dict = {}
+
+
+@pytest.fixture(scope="session")
+def synth_folder(tmp_path_factory, django_db_setup, django_db_blocker):
+    folder = tmp_path_factory.mktemp("synth-linkage")
+    with django_db_blocker.unblock():
+        call_command(
+            "synth",
+            "--region",
+            "32.04",
+            "--families",
+            "3000",
+            "--seed",
+            "3",
+            "--out",
+            str(folder),
+            "-v0",
+        )
+    return folder
+
+
+@pytest.fixture
+def synth_register(personas, synth_folder):
+    """The synthetic register imported, with a model trained once per test session."""
+    from konvergen.linkage import register_source
+    from konvergen.linkage.engine.model import train_model
+    from konvergen.registry.services import dataset_get_or_create, register_import
+
+    dataset = dataset_get_or_create(source="p3ke", region=personas.bandung)
+    outcome = register_import(
+        dataset=dataset,
+        families_path=synth_folder / "p3ke_keluarga.csv",
+        members_path=synth_folder / "p3ke_anggota_keluarga.csv",
+        snapshot_date=dt.date(2026, 1, 15),
+        acting_user=personas.admin,
+    )
+    if "params" not in _CACHE:
+        register = register_source.register_table(dataset)
+        _CACHE["params"] = train_model(
+            register.drop_columns(["person_pk", "family_pk"]), seed=1
+        ).to_dict()
+    LinkageModelVersion.objects.create(
+        dataset=dataset, version=1, snapshot=outcome.snapshot, params=_CACHE["params"]
+    )
+    return dataset
+
+
+def _truth(folder, name) -> dict[int, str]:
+    with open(folder / f"{name}_truth.csv", encoding="utf-8") as handle:
+        return {int(r["row_number"]): r["ID Individu"] for r in csv.DictReader(handle)}
+
+
+def _upload(client, dataset, folder, name) -> BeneficiaryList:
+    response = client.post(
+        reverse("linkage:upload"),
+        {
+            "dataset": dataset.pk,
+            "name": name,
+            "file": SimpleUploadedFile(f"{name}.csv", (folder / f"{name}.csv").read_bytes()),
+            "mapping": "",
+        },
+    )
+    blist = BeneficiaryList.objects.latest("id")
+    assert response.url == reverse("linkage:list", args=[blist.pk])
+    assert blist.status == "done", blist.error
+    return blist
+
+
+@pytest.fixture
+def pkh_list(personas, synth_register, synth_folder):
+    return _upload(
+        personas.client_for(personas.dinsos_officer), synth_register, synth_folder, "pkh"
+    )
+
+
+@pytest.fixture
+def review_list(personas, synth_register, synth_folder):
+    """BAZNAS's list (titles, missing NIKs) with strict thresholds: many rows to review."""
+    from konvergen.linkage.services import thresholds_set
+
+    thresholds_set(
+        region=personas.bandung, accept=0.999999, review=0.05, acting_user=personas.tkpk_bandung
+    )
+    blist = _upload(
+        personas.client_for(personas.tkpk_bandung), synth_register, synth_folder, "baznas"
+    )
+    assert blist.counts["review"] > 0
+    return blist
+
+
+def test_every_row_gets_a_status_and_matches_are_right(personas, pkh_list, synth_folder):
+    counts = pkh_list.counts
+    assert counts["matched"] + counts["review"] + counts["unmatched"] == counts["rows"]
+    assert counts["rows"] == ListRow.objects.filter(beneficiary_list=pkh_list).count()
+    assert pkh_list.organisation == personas.dinsos
+    truth = _truth(synth_folder, "pkh")
+    matched = ListRow.objects.filter(beneficiary_list=pkh_list, status="matched").values_list(
+        "row_number", "person__source_id"
+    )
+    right = sum(truth[n] == pid for n, pid in matched)
+    assert right / len(matched) >= 0.99
+
+
+def test_the_result_file_follows_the_contract(personas, pkh_list):
+    response = personas.client_for(personas.dinsos_officer).get(
+        reverse("linkage:list-result", args=[pkh_list.pk])
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["row_number", "id_individu", "match_probability", "status"]
+    assert [int(r[0]) for r in rows[1:]] == list(range(1, pkh_list.counts["rows"] + 1))
+    assert {r[3] for r in rows[1:]} <= {"matched", "review", "unmatched"}
+
+
+def _a_row_with_candidates(blist) -> ListRow:
+    row = next(
+        (
+            r
+            for r in ListRow.objects.filter(beneficiary_list=blist, status="review").order_by(
+                "row_number"
+            )
+            if r.candidates
+        ),
+        None,
+    )
+    assert row is not None
+    return row
+
+
+def test_accepting_rejecting_and_undoing_are_audited(personas, review_list):
+    pkh_list = review_list
+    client = personas.client_for(personas.tkpk_bandung)
+    row = _a_row_with_candidates(pkh_list)
+    before = row.status
+    url = reverse("linkage:row", args=[pkh_list.pk, row.row_number])
+    page = client.get(url)
+    assert page.status_code == 200 and page.context["candidates"]
+    evidence = page.context["candidates"][0]["evidence"]
+    assert {"field", "level", "weight"} <= set(evidence[0])
+    candidate = Person.objects.get(source_id=row.candidates[0]["person_id"])
+
+    client.post(url, {"action": "accept", "person": candidate.pk})
+    row.refresh_from_db()
+    assert row.status == "matched" and row.person == candidate
+    entry = AuditEntry.objects.filter(action="linkage.review_accept").latest("id")
+    assert entry.actor == personas.tkpk_bandung
+    assert entry.changes["person"] == candidate.source_id
+
+    client.post(url, {"action": "undo"})
+    row.refresh_from_db()
+    assert row.status == before
+    assert AuditEntry.objects.filter(action="linkage.review_undo").exists()
+
+    client.post(url, {"action": "reject"})
+    row.refresh_from_db()
+    assert row.status == "unmatched" and row.person is None
+    assert AuditEntry.objects.filter(action="linkage.review_reject").exists()
+
+
+def test_only_candidates_can_be_accepted(personas, review_list):
+    row = _a_row_with_candidates(review_list)
+    stranger = Person.objects.exclude(
+        source_id__in=[c["person_id"] for c in row.candidates]
+    ).first()
+    client = personas.client_for(personas.tkpk_bandung)
+    client.post(
+        reverse("linkage:row", args=[review_list.pk, row.row_number]),
+        {"action": "accept", "person": stranger.pk},
+    )
+    row.refresh_from_db()
+    assert row.person != stranger
+
+
+def test_a_partner_cannot_open_an_agency_list_but_the_secretariat_can(personas, pkh_list):
+    url = reverse("linkage:list", args=[pkh_list.pk])
+    assert personas.client_for(personas.csr_partner).get(url).status_code == 404
+    assert personas.client_for(personas.village_operator).get(url).status_code == 404
+    assert personas.client_for(personas.tkpk_cirebon).get(url).status_code == 404
+    assert personas.client_for(personas.tkpk_bandung).get(url).status_code == 200
+
+
+def test_the_secretariat_sets_thresholds_and_retrains(personas, synth_register):
+    client = personas.client_for(personas.tkpk_bandung)
+    url = reverse("linkage:thresholds", args=["32.04"])
+    assert client.post(url, {"accept": "0.9", "review": "0.95"}).status_code == 200  # invalid
+    client.post(url, {"accept": "0.98", "review": "0.4"})
+    entry = AuditEntry.objects.filter(action="linkage.thresholds").latest("id")
+    assert entry.changes == {"accept": [0.95, 0.98], "review": [0.5, 0.4]}
+    assert client.get(url).context["form"].initial == {"accept": 0.98, "review": 0.4}
+    assert personas.client_for(personas.dinsos_officer).get(url).status_code == 404
+    client.post(reverse("linkage:retrain", args=["32.04"]))
+    assert LinkageModelVersion.objects.filter(dataset=synth_register).count() == 2
