@@ -160,3 +160,66 @@ class ReviewDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.row_id}"
+
+
+class DuplicatePair(models.Model):
+    """Two register persons the engine thinks may be one (two NIKs, a family registered
+    twice after a move), waiting for a reviewer."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To review")
+        MERGED = "merged", _("Merged")
+        DISTINCT = "distinct", _("Different persons")
+
+    dataset = models.ForeignKey("registry.Dataset", on_delete=models.PROTECT, related_name="+")
+    person_a = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    person_b = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    match_probability = models.FloatField()
+    kind = models.CharField(max_length=20, blank=True)
+    evidence = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    found_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-match_probability", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="duplicate_pair_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_a_id} ~ {self.person_b_id}"
+
+
+class PersonMerge(models.Model):
+    """``merged`` is the same person as ``survivor``. Every list row and intervention that
+    points at ``merged`` counts for ``survivor``; undoing the merge (a split) restores both."""
+
+    pair = models.ForeignKey(DuplicatePair, on_delete=models.PROTECT, related_name="merges")
+    survivor = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    split_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    split_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merged"],
+                condition=models.Q(split_at__isnull=True),
+                name="person_merged_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} -> {self.survivor_id}"

@@ -13,4 +13,7 @@ urlpatterns = [
     path("lists/<int:list_id>/rows/<int:row_number>/", views.row_review, name="row"),
     path("settings/<str:code>/", views.thresholds, name="thresholds"),
     path("settings/<str:code>/retrain/", views.retrain, name="retrain"),
+    path("duplicates/<str:code>/", views.duplicates_index, name="duplicates"),
+    path("duplicates/<str:code>/find/", views.duplicates_find, name="duplicates-find"),
+    path("pairs/<int:pair_id>/", views.duplicate_pair, name="pair"),
 ]

@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from konvergen.accounts import access
-from konvergen.linkage import services
+from konvergen.linkage import duplicates, services
 from konvergen.linkage.forms import ListUploadForm, ThresholdsForm
-from konvergen.linkage.models import BeneficiaryList, ListRow, RowStatus
+from konvergen.linkage.models import BeneficiaryList, DuplicatePair, ListRow, RowStatus
 from konvergen.organisations.models import Organisation
 from konvergen.regions.models import Region
 from konvergen.registry import jobs
@@ -50,7 +50,13 @@ def _lists_for(user):
 @login_required
 def list_index(request):
     access.require_feature(request.user, "linkage")
-    return render(request, "linkage/index.html", {"lists": _lists_for(request.user)})
+    scopes = access.scope_codes(request.user, feature="linkage_settings")
+    regions = Region.objects.filter(code__in=[c for c in scopes if c.count(".") == 1])
+    return render(
+        request,
+        "linkage/index.html",
+        {"lists": _lists_for(request.user), "settings_regions": regions},
+    )
 
 
 def _datasets_for(user):
@@ -285,3 +291,95 @@ def retrain(request, code: str):
     else:
         messages.success(request, _("Model version %(v)s trained.") % {"v": version.version})
     return redirect("linkage:thresholds", code=code)
+
+
+# --- Duplicates inside the register -----------------------------------------------------
+
+
+def _pair(user, pair_id: int) -> DuplicatePair:
+    pair = (
+        DuplicatePair.objects.select_related("dataset", "person_a__family", "person_b__family")
+        .filter(pk=pair_id)
+        .first()
+    )
+    if pair is None:
+        raise Http404(access.NOT_FOUND)
+    access.access_region(user, pair.dataset.region_id, feature="linkage_settings")
+    return pair
+
+
+@login_required
+def duplicates_index(request, code: str):
+    region = access.access_region(request.user, code, feature="linkage_settings")
+    status = request.GET.get("status", DuplicatePair.Status.OPEN)
+    pairs = DuplicatePair.objects.filter(dataset__region=region, status=status).select_related(
+        "person_a", "person_b"
+    )
+    page = Paginator(pairs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "linkage/duplicates.html",
+        {
+            "region": region,
+            "page": page,
+            "status": status,
+            "statuses": DuplicatePair.Status.choices,
+            "has_dataset": Dataset.objects.filter(region=region).exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def duplicates_find(request, code: str):
+    region = access.access_region(request.user, code, feature="linkage_settings")
+    dataset = Dataset.objects.filter(region=region).first()
+    if dataset is None:
+        raise Http404(access.NOT_FOUND)
+    try:
+        found = duplicates.duplicates_find(dataset=dataset, acting_user=request.user)
+    except services.ListLinkError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(n)s new pairs to review.") % {"n": found})
+    return redirect("linkage:duplicates", code=code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def duplicate_pair(request, pair_id: int):
+    pair = _pair(request.user, pair_id)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "merge":
+                duplicates.pair_merge(
+                    pair=pair, survivor_id=int(request.POST["survivor"]), acting_user=request.user
+                )
+            elif action == "distinct":
+                duplicates.pair_mark_distinct(pair=pair, acting_user=request.user)
+            elif action == "reopen":
+                duplicates.pair_reopen(pair=pair, acting_user=request.user)
+            else:
+                raise ValidationError(_("Unknown decision."))
+        except (ValidationError, ValueError, KeyError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("Decision saved."))
+        return redirect("linkage:pair", pair_id=pair.pk)
+    evidence = sorted(
+        (
+            {**e, "label": FIELD_LABELS.get(e.get("field"), e.get("field"))}
+            for e in pair.evidence or []
+        ),
+        key=lambda e: -abs(e.get("weight") or 0),
+    )
+    return render(
+        request,
+        "linkage/pair.html",
+        {
+            "pair": pair,
+            "evidence": evidence,
+            "merge": pair.merges.filter(split_at__isnull=True).select_related("survivor").first(),
+        },
+    )

@@ -205,3 +205,67 @@ def test_the_secretariat_sets_thresholds_and_retrains(personas, synth_register):
     assert personas.client_for(personas.dinsos_officer).get(url).status_code == 404
     client.post(reverse("linkage:retrain", args=["32.04"]))
     assert LinkageModelVersion.objects.filter(dataset=synth_register).count() == 2
+
+
+def test_a_planted_duplicate_is_found_merged_and_split(personas, tmp_path, synth_folder):
+    """A member registered a second time in the same family under a mistyped NIK."""
+    from konvergen.linkage.duplicates import duplicates_find, survivor_map
+    from konvergen.linkage.engine.model import train_model
+    from konvergen.linkage.models import DuplicatePair, PersonMerge
+    from konvergen.registry.services import dataset_get_or_create, register_import
+
+    members = (synth_folder / "p3ke_anggota_keluarga.csv").read_text(encoding="utf-8")
+    lines = members.splitlines()
+    original = next(csv.reader([lines[1]]))
+    header = next(csv.reader([lines[0]]))
+    copy = list(original)
+    copy[header.index("ID Individu")] = "DUP-1"
+    nik = copy[header.index("NIK")]
+    copy[header.index("NIK")] = nik[:-1] + ("1" if nik[-1] != "1" else "2")
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(copy)
+    (tmp_path / "anggota.csv").write_text(members + buffer.getvalue(), encoding="utf-8")
+    dataset = dataset_get_or_create(source="p3ke", region=personas.bandung)
+    snapshot = register_import(
+        dataset=dataset,
+        families_path=synth_folder / "p3ke_keluarga.csv",
+        members_path=tmp_path / "anggota.csv",
+        snapshot_date=dt.date(2026, 1, 15),
+    ).snapshot
+    from konvergen.linkage import register_source
+
+    register = register_source.register_table(dataset).drop_columns(["person_pk", "family_pk"])
+    LinkageModelVersion.objects.create(
+        dataset=dataset,
+        version=1,
+        snapshot=snapshot,
+        params=train_model(register, seed=1).to_dict(),
+    )
+
+    assert duplicates_find(dataset=dataset, acting_user=personas.tkpk_bandung) >= 1
+    dup = Person.objects.get(source_id="DUP-1")
+    twin = Person.objects.get(source_id=original[header.index("ID Individu")])
+    pair = DuplicatePair.objects.get(
+        dataset=dataset, person_a__in=[dup, twin], person_b__in=[dup, twin]
+    )
+
+    client = personas.client_for(personas.tkpk_bandung)
+    url = reverse("linkage:pair", args=[pair.pk])
+    assert client.get(url).status_code == 200
+    assert personas.client_for(personas.dinsos_officer).get(url).status_code == 404
+    client.post(url, {"action": "merge", "survivor": pair.person_a_id})
+    pair.refresh_from_db()
+    assert pair.status == "merged"
+    merged = pair.person_b_id
+    assert survivor_map(dataset) == {merged: pair.person_a_id}
+    assert AuditEntry.objects.filter(action="linkage.person_merge").exists()
+
+    client.post(url, {"action": "reopen"})
+    pair.refresh_from_db()
+    assert pair.status == "open" and survivor_map(dataset) == {}
+    assert PersonMerge.objects.get(pair=pair).split_at is not None
+    assert AuditEntry.objects.filter(action="linkage.person_split").exists()
+
+    client.post(url, {"action": "distinct"})
+    pair.refresh_from_db()
+    assert pair.status == "distinct"

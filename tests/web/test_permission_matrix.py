@@ -73,10 +73,12 @@ MATRIX = {
     "linkage:queue": ({"list_id": "LIST"}, DINSOS_LIST),
     "linkage:row": ({"list_id": "LIST", "row_number": 1}, DINSOS_LIST),
     "linkage:thresholds": ({"code": "32.04"}, {"admin", "tkpk_bandung"}),
+    "linkage:duplicates": ({"code": "32.04"}, {"admin", "tkpk_bandung"}),
+    "linkage:pair": ({"pair_id": "PAIR"}, {"admin", "tkpk_bandung"}),
     "admin:index": ({}, {"admin"}),
 }
 # POST-only or framework endpoints, tested elsewhere.
-NOT_GET = {"accounts:logout", "set_language", "linkage:retrain"}
+NOT_GET = {"accounts:logout", "set_language", "linkage:retrain", "linkage:duplicates-find"}
 
 
 def _names(resolver=None, prefix=""):
@@ -145,7 +147,13 @@ def objects(personas, tmp_path):
         status="matched",
         person=Person.objects.get(source_id="I0011"),
     )
+    from konvergen.linkage.models import DuplicatePair
+
+    pair = DuplicatePair.objects.create(
+        dataset=dataset, person_a=Person.objects.get(source_id="I0011"),
+        person_b=Person.objects.get(source_id="I0021"), match_probability=0.7)
     return {
+        "PAIR": pair.pk,
         "LIST": blist.pk,
         "JOB": jobs[1].pk,
         "SNAPSHOT": jobs[1].snapshot_id,

@@ -69,10 +69,9 @@ def dedupe_register(
     reg = normalise.prepare_register(register)
     dialect = backends.dialect_of(backend)
     api = backends.db_api(backend, spark=spark)
-    settings = model.splink_settings(dialect=dialect, link_type="dedupe_only",
-                                     n_register=reg.num_rows,
+    settings = model.splink_settings(dialect=dialect, n_register=reg.num_rows,
                                      rules=comparisons.DEDUPE_BLOCKING_RULES,
-                                     share=duplicate_share)
+                                     purpose="dedupe", share=duplicate_share)
     sdf = backends.register(api, reg.select(list(normalise.SPLINK_COLUMNS)), "register")
     linker = Linker(sdf, settings, log_level=logging.WARNING)
     from konvergen.linkage.engine.link import term_frequencies

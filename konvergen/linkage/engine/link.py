@@ -1,7 +1,7 @@
 """Linking a beneficiary list to the register: deterministic rule, then Fellegi-Sunter.
 
 1. **NIK rule** (``rule="nik_exact"``): the list NIK is valid, held by exactly one register
-   person, and that person's birth date and sex agree, and the names agree closely (twins
+   person, and that person's birth date and sex (when the list has it) agree, and the names agree closely (twins
    share a birth date, sex and often a NIK typed for the wrong one). Matched with
    probability 1.
 2. **Probabilistic** (``"probabilistic"``): every other row is compared with the register
@@ -131,7 +131,7 @@ def deterministic_matches(lst: pa.Table, reg: pa.Table, *, con=None) -> pa.Table
         SELECT l.unique_id, h.r_uid
         FROM _l l JOIN holders h ON h.nik = l.nik AND h.n = 1
         JOIN _r r ON r.unique_id = h.r_uid
-        WHERE l.nik_valid AND l.birth_date = r.birth_date AND l.sex = r.sex
+        WHERE l.nik_valid AND l.birth_date = r.birth_date AND coalesce(l.sex = r.sex, true)
           AND (l.name_sorted IS NULL
                OR l.name_phon = r.name_phon
                OR damerau_levenshtein(l.name_sorted, r.name_sorted) <= 1
@@ -164,13 +164,12 @@ def score_candidates(lst: pa.Table, reg: pa.Table, model: LinkageModel, *,
                          **{c: pa.array([], pa.float64()) for c in floats}})
     dialect = backends.dialect_of(backend)
     api = backends.db_api(backend, spark=spark)
-    settings = model.splink_settings(dialect=dialect, link_type="link_only",
-                                     n_register=n_register or reg.num_rows,
+    settings = model.splink_settings(dialect=dialect, n_register=n_register or reg.num_rows,
                                      rules=rules)
     cols = list(normalise.SPLINK_COLUMNS)
     left = backends.register(api, lst.select(cols), "list")
     right = backends.register(api, reg.select(cols), "register")
-    linker = Linker([left, right], settings, log_level=logging.WARNING)
+    linker = Linker(right, settings, log_level=logging.WARNING)
     tf = term_frequencies(reg)
     linker.table_management.register_term_frequency_lookup(
         backends.register(api, tf, "tf_name_norm"), "name_norm")

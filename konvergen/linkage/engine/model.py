@@ -104,16 +104,19 @@ class LinkageModel:
         return LinkageModel(self.settings, {**self.thresholds, **thresholds}, self.register,
                             self.trained, self.p_listed)
 
-    def splink_settings(self, *, dialect: str, link_type: str, n_register: int,
-                        rules, share: float | None = None) -> dict:
+    def splink_settings(self, *, dialect: str, n_register: int, rules,
+                        purpose: str = "link", share: float | None = None) -> dict:
         """Settings for one run: dialect, link type, blocking rules and the match prior
         (``share`` of records expected to have a match among ``n_register``; default
         :attr:`p_listed`)."""
         s = dict(self.settings)
         s["comparisons"] = comparisons.with_dialect(self.settings["comparisons"], dialect)
-        if link_type == "dedupe_only":
+        if purpose == "dedupe":
             s["comparisons"] = _for_dedupe(s["comparisons"])
-        s["link_type"] = link_type
+        # Lists are scored with predict_between(list, register): the roles already keep
+        # pairs between the two sides, and "dedupe_only" avoids Splink's link_only
+        # source-dataset filter, a join on concatenated keys that is slow in DuckDB.
+        s["link_type"] = "dedupe_only"
         s["blocking_rules_to_generate_predictions"] = comparisons.blocking_rules(rules)
         share = self.p_listed if share is None else share
         s["probability_two_random_records_match"] = min(share / max(n_register, 1), 0.5)
