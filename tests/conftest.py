@@ -257,3 +257,31 @@ def tiny_register(personas, tmp_path):
         acting_user=personas.admin,
     )
     return outcome.snapshot
+
+
+_TRAINED: dict = {}
+
+
+def import_synth_register(region, folder: Path, *, members: Path | None = None,
+                          acting_user=None):
+    """Import a synthetic register (``konvergen synth`` output in ``folder``) and give it a
+    linkage model, trained once per test session for each distinct register file."""
+    import datetime as dt
+
+    from konvergen.linkage import register_source
+    from konvergen.linkage.engine.model import train_model
+    from konvergen.linkage.models import LinkageModelVersion
+    from konvergen.registry.services import dataset_get_or_create, register_import
+
+    members = members or folder / "p3ke_anggota_keluarga.csv"
+    dataset = dataset_get_or_create(source="p3ke", region=region)
+    snapshot = register_import(dataset=dataset, families_path=folder / "p3ke_keluarga.csv",
+                               members_path=members, snapshot_date=dt.date(2026, 1, 15),
+                               acting_user=acting_user).snapshot
+    if members not in _TRAINED:
+        register = register_source.register_table(dataset)
+        _TRAINED[members] = train_model(register.drop_columns(["person_pk", "family_pk"]),
+                                        seed=1).to_dict()
+    LinkageModelVersion.objects.create(dataset=dataset, version=1, snapshot=snapshot,
+                                       params=_TRAINED[members])
+    return dataset

@@ -1,48 +1,21 @@
 """The secretariat walks the review queue in a real browser: evidence, accept, reject, audit."""
 
-import datetime as dt
 import re
 
 from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.browser.conftest import login, screenshot
+from tests.conftest import import_synth_register
 
 
 def test_walk_the_review_queue(live_personas, page, settings, tmp_path):
-    from konvergen.linkage import register_source
-    from konvergen.linkage.engine.model import train_model
-    from konvergen.linkage.models import LinkageModelVersion
     from konvergen.linkage.services import thresholds_set
-    from konvergen.registry.services import dataset_get_or_create, register_import
 
     settings.KONVERGEN_JOB_RUNNER = "thread"
-    call_command(
-        "synth",
-        "--region",
-        "32.04",
-        "--families",
-        "3000",
-        "--seed",
-        "3",
-        "--out",
-        str(tmp_path),
-        "-v0",
-    )
-    dataset = dataset_get_or_create(source="p3ke", region=live_personas.bandung)
-    snapshot = register_import(
-        dataset=dataset,
-        families_path=tmp_path / "p3ke_keluarga.csv",
-        members_path=tmp_path / "p3ke_anggota_keluarga.csv",
-        snapshot_date=dt.date(2026, 1, 15),
-    ).snapshot
-    register = register_source.register_table(dataset).drop_columns(["person_pk", "family_pk"])
-    LinkageModelVersion.objects.create(
-        dataset=dataset,
-        version=1,
-        snapshot=snapshot,
-        params=train_model(register, seed=1).to_dict(),
-    )
+    call_command("synth", "--region", "32.04", "--families", "3000", "--seed", "3",
+                 "--out", str(tmp_path), "-v0")
+    import_synth_register(live_personas.bandung, tmp_path)
     # Strict thresholds so that the queue has work in it.
     thresholds_set(
         region=live_personas.bandung,

@@ -1,7 +1,6 @@
 """Uploading a list, the review queue and its audit trail, through the front door."""
 
 import csv
-import datetime as dt
 import io
 
 import pytest
@@ -12,8 +11,7 @@ from django.urls import reverse
 from konvergen.audit.models import AuditEntry
 from konvergen.linkage.models import BeneficiaryList, LinkageModelVersion, ListRow
 from konvergen.registry.models import Person
-
-_CACHE: dict = {}
+from tests.conftest import import_synth_register
 
 
 @pytest.fixture(scope="session")
@@ -38,27 +36,7 @@ def synth_folder(tmp_path_factory, django_db_setup, django_db_blocker):
 @pytest.fixture
 def synth_register(personas, synth_folder):
     """The synthetic register imported, with a model trained once per test session."""
-    from konvergen.linkage import register_source
-    from konvergen.linkage.engine.model import train_model
-    from konvergen.registry.services import dataset_get_or_create, register_import
-
-    dataset = dataset_get_or_create(source="p3ke", region=personas.bandung)
-    outcome = register_import(
-        dataset=dataset,
-        families_path=synth_folder / "p3ke_keluarga.csv",
-        members_path=synth_folder / "p3ke_anggota_keluarga.csv",
-        snapshot_date=dt.date(2026, 1, 15),
-        acting_user=personas.admin,
-    )
-    if "params" not in _CACHE:
-        register = register_source.register_table(dataset)
-        _CACHE["params"] = train_model(
-            register.drop_columns(["person_pk", "family_pk"]), seed=1
-        ).to_dict()
-    LinkageModelVersion.objects.create(
-        dataset=dataset, version=1, snapshot=outcome.snapshot, params=_CACHE["params"]
-    )
-    return dataset
+    return import_synth_register(personas.bandung, synth_folder, acting_user=personas.admin)
 
 
 def _truth(folder, name) -> dict[int, str]:
@@ -210,9 +188,7 @@ def test_the_secretariat_sets_thresholds_and_retrains(personas, synth_register):
 def test_a_planted_duplicate_is_found_merged_and_split(personas, tmp_path, synth_folder):
     """A member registered a second time in the same family under a mistyped NIK."""
     from konvergen.linkage.duplicates import duplicates_find, survivor_map
-    from konvergen.linkage.engine.model import train_model
     from konvergen.linkage.models import DuplicatePair, PersonMerge
-    from konvergen.registry.services import dataset_get_or_create, register_import
 
     members = (synth_folder / "p3ke_anggota_keluarga.csv").read_text(encoding="utf-8")
     lines = members.splitlines()
@@ -225,22 +201,8 @@ def test_a_planted_duplicate_is_found_merged_and_split(personas, tmp_path, synth
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(copy)
     (tmp_path / "anggota.csv").write_text(members + buffer.getvalue(), encoding="utf-8")
-    dataset = dataset_get_or_create(source="p3ke", region=personas.bandung)
-    snapshot = register_import(
-        dataset=dataset,
-        families_path=synth_folder / "p3ke_keluarga.csv",
-        members_path=tmp_path / "anggota.csv",
-        snapshot_date=dt.date(2026, 1, 15),
-    ).snapshot
-    from konvergen.linkage import register_source
-
-    register = register_source.register_table(dataset).drop_columns(["person_pk", "family_pk"])
-    LinkageModelVersion.objects.create(
-        dataset=dataset,
-        version=1,
-        snapshot=snapshot,
-        params=train_model(register, seed=1).to_dict(),
-    )
+    dataset = import_synth_register(personas.bandung, synth_folder,
+                                    members=tmp_path / "anggota.csv")
 
     assert duplicates_find(dataset=dataset, acting_user=personas.tkpk_bandung) >= 1
     dup = Person.objects.get(source_id="DUP-1")
