@@ -160,6 +160,9 @@ def febrl() -> dict:
             "birth_date": pa.array(born, pa.string()),
             "address": (df["street_number"].fillna("").astype(str) + " "
                         + df["address_1"].fillna("") + " " + df["suburb"].fillna("")).tolist(),
+            # FEBRL has no desa: its 4-digit postcode stands in for one
+            "region_code": [f"90.{p[:2]}.{p[2:4]}.2001" if len(p) == 4 else None
+                            for p in df["postcode"].fillna("").astype(str)],
         })
 
     def truth_key(rec_id: str) -> str:
@@ -190,7 +193,8 @@ def febrl() -> dict:
     reg4 = as_register(b)
     lst = as_register(a)
     lst_tbl = pa.table({"nama": lst.column("name"), "tanggal_lahir": lst.column("birth_date"),
-                        "alamat": lst.column("address")})
+                        "alamat": lst.column("address"),
+                        "kode_wilayah": lst.column("region_code")})
     t0 = time.perf_counter()
     m4 = model.train_model(reg4, seed=1, max_pairs=1e6)
     res = link.link_list(lst_tbl, reg4, m4)

@@ -60,6 +60,6 @@ def test_link_writes_exactly_the_contract_columns(region, tmp_path):
     assert len(_read(again)) == len(_read(region / "csr_truth.csv"))
 
 
-def test_link_without_register_files_needs_the_stored_register(region, tmp_path):
+def test_link_without_register_files_needs_the_stored_register(region, tmp_path, db):
     with pytest.raises(CommandError, match="Register belum tersimpan"):
         call_command("link", str(region / "pkh.csv"), "--out", str(tmp_path / "x.csv"))

@@ -231,3 +231,27 @@ def test_a_planted_duplicate_is_found_merged_and_split(personas, tmp_path, synth
     client.post(url, {"action": "distinct"})
     pair.refresh_from_db()
     assert pair.status == "distinct"
+
+
+def test_the_link_command_uses_the_stored_register(personas, synth_register, synth_folder,
+                                                    tmp_path):
+    out = tmp_path / "hasil.csv"
+    call_command("link", str(synth_folder / "bpnt.csv"), "--out", str(out),
+                 "--region", "32.04")
+    with open(out, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["row_number", "id_individu", "match_probability", "status"]
+    truth = _truth(synth_folder, "bpnt")
+    matched = [r for r in rows if r["status"] == "matched"]
+    assert len(rows) == len(truth) and matched
+    right = sum(truth[int(r["row_number"])] == r["id_individu"] for r in matched)
+    assert right / len(matched) >= 0.99
+    assert not BeneficiaryList.objects.exists()  # nothing stored
+
+
+def test_the_link_command_explains_a_missing_register(db, tmp_path):
+    from django.core.management.base import CommandError
+
+    (tmp_path / "daftar.csv").write_text("NIK,Nama\n3204051203800001,ASEP\n")
+    with pytest.raises(CommandError, match="not stored"):
+        call_command("link", str(tmp_path / "daftar.csv"), "--out", str(tmp_path / "x.csv"))

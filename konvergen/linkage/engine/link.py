@@ -1,9 +1,9 @@
 """Linking a beneficiary list to the register: deterministic rule, then Fellegi-Sunter.
 
 1. **NIK rule** (``rule="nik_exact"``): the list NIK is valid, held by exactly one register
-   person, and that person's birth date and sex (when the list has it) agree, and the names agree closely (twins
-   share a birth date, sex and often a NIK typed for the wrong one). Matched with
-   probability 1.
+   person, that person's birth date and sex (when the list has it) agree, and the names
+   agree closely (twins share a birth date, sex and often a NIK typed for the wrong one).
+   Matched with probability 1.
 2. **Probabilistic** (``"probabilistic"``): every other row is compared with the register
    persons sharing a blocking key, scored by Splink with the trained model. The best
    candidate decides; a close runner-up (twins, namesakes) sends the row to review.

@@ -29,7 +29,6 @@ List input: any subset of the canonical list fields of
 """
 
 import contextlib
-
 import functools
 
 import duckdb

@@ -39,20 +39,35 @@ NO_USABLE_COLUMN = (
     "No recognised column in {name} (known: {known}); use --map"
 )
 BAD_MODEL = "Model tidak dapat dibaca ({path}): {detail} / The model cannot be read: {detail}"
+SEVERAL_REGISTERS = (
+    "Ada beberapa register tersimpan; pilih dengan --region / Several registers are stored; "
+    "choose one with --region"
+)
 BAD_THRESHOLD = "Ambang harus di antara 0 dan 1 / Thresholds must be between 0 and 1"
 
 
-def register_from_database(*, region_code: str | None = None) -> tuple[pa.Table, pa.Table | None]:
-    """The stored register as the engine's input table, and the region's desa lookup.
+def register_from_database(*, region_code: str | None = None):
+    """The stored register of a region (or the only one stored) as the engine's input, its
+    desa lookup, and the dataset it came from."""
+    from konvergen.linkage import register_source
+    from konvergen.registry.models import Dataset
 
-    To be implemented with the stored register models: one row per person of the latest
-    snapshot with ``person_id, family_id, nik, name, sex, birth_date, kk_number,
-    region_code, address`` (see :mod:`konvergen.linkage.engine.normalise`).
-    """
-    raise NotImplementedError(NO_REGISTER)
+    datasets = Dataset.objects.filter(snapshots__isnull=False).distinct()
+    if region_code:
+        datasets = datasets.filter(region_id=region_code)
+    found = list(datasets[:2])
+    if not found:
+        raise CommandError(NO_REGISTER)
+    if len(found) > 1:
+        raise CommandError(SEVERAL_REGISTERS)
+    dataset = found[0]
+    register = register_source.register_table(dataset).drop_columns(["person_pk", "family_pk"])
+    return (normalise.prepare_register(register), register_source.desa_lookup(dataset),
+            dataset)
 
 
 class Command(BaseCommand):
+    dataset = None  # the stored register's dataset, when linking against the database
     help = "Tautkan daftar penerima ke register tanpa menyimpan / Link a list to the register"
 
     def add_arguments(self, parser):
@@ -68,6 +83,8 @@ class Command(BaseCommand):
         parser.add_argument("--accept", type=float, help="match probability to accept")
         parser.add_argument("--review", type=float, help="match probability to review")
         parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--region", help="kab/kota code of the stored register to use "
+                            "(when no register files are given)")
 
     def handle(self, *args, **opts):
         started = time.perf_counter()
@@ -95,10 +112,9 @@ class Command(BaseCommand):
         if bool(fam) != bool(mem):
             raise CommandError(BOTH_REGISTER_FILES)
         if not fam:
-            try:
-                return register_from_database()
-            except NotImplementedError as exc:
-                raise CommandError(NO_REGISTER) from exc
+            register, lookup, self.dataset = register_from_database(
+                region_code=opts.get("region"))
+            return register, lookup
         try:
             register, lookup, _ = read_register_files(fam, mem)
         except IngestFileError as exc:
@@ -112,6 +128,10 @@ class Command(BaseCommand):
                 model = LinkageModel.from_dict(json.loads(path.read_text(encoding="utf-8")))
             except (ValueError, KeyError) as exc:
                 raise CommandError(BAD_MODEL.format(path=path, detail=exc)) from exc
+        elif self.dataset is not None:
+            from konvergen.linkage.services import current_model
+
+            model = LinkageModel.from_dict(current_model(self.dataset).params)
         else:
             model = train_model(register, seed=opts["seed"])
         target = opts["save_model"] or (path if path and not path.exists() else None)
