@@ -142,3 +142,25 @@ def test_bps_codes_from_the_crosswalk(capsys):
     assert Region.objects.get(code="32").bps_code == "3200"
     # Outside the provinces loaded for tests the crosswalk's codes are unknown and reported.
     assert "unknown Kemendagri codes" in out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("driver", "suffix"), [("GPKG", ".gpkg"), ("ESRI Shapefile", ".shp")])
+def test_boundaries_from_geopackage_and_shapefile(tmp_path, capsys, driver, suffix):
+    """The same polygons written as a GeoPackage and a Shapefile (the field named KODE_KEC,
+    given with --code-field) attach like GeoJSON does."""
+    import numpy as np
+    import shapely
+    from pyogrio import raw
+
+    polygons = [shapely.box(107.70, -6.95, 107.75, -6.90), shapely.box(107.75, -6.95,
+                                                                        107.80, -6.90)]
+    path = tmp_path / f"kecamatan{suffix}"
+    raw.write(str(path), np.array(shapely.to_wkb(polygons), dtype=object),
+              [np.array(["32.04.05", "32.04.06"], dtype=object)], ["KODE_KEC"],
+              driver=driver, geometry_type="Polygon", crs="EPSG:4326")
+    call_command("regions", "import-boundaries", str(path), "--level", "kecamatan",
+                 "--code-field", "KODE_KEC")
+    assert "2 matched" in capsys.readouterr().out
+    cileunyi = Region.objects.get(code="32.04.05")
+    assert json.loads(cileunyi.geometry)["type"] == "Polygon"
