@@ -143,7 +143,7 @@ def comparisons(dialect: str = "duckdb") -> list[dict]:
     for name, levels in _PRIORS.items():
         rows = []
         for i, ((label, m), sql) in enumerate(zip(levels, conds[name], strict=True)):
-            level = {"sql_condition": sql, "label_for_charts": label}
+            level: dict[str, object] = {"sql_condition": sql, "label_for_charts": label}
             if i == 0:
                 level["is_null_level"] = True
             else:

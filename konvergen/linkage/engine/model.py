@@ -230,21 +230,27 @@ def identifier_u(feats: pa.Table) -> dict:
     """
     con = duckdb.connect()
     con.register("f", feats.select(["nik", "nik_head", "nik_tail", "family_id", "kk"]))
+
+    def one(sql: str) -> tuple:
+        row = con.execute(sql).fetchone()
+        assert row is not None  # an aggregate query always returns one row
+        return row
+
     n = max(feats.num_rows, 2)
     pairs = n * (n - 1)
-    fam = con.execute("SELECT count(DISTINCT family_id), sum(c * (c - 1)) FROM "
-                  "(SELECT family_id, count(*) c FROM f GROUP BY family_id)").fetchone()
-    kk = con.execute("SELECT sum(c * (c - 1)) FROM (SELECT kk, count(*) c FROM f "
-                 "WHERE kk IS NOT NULL GROUP BY kk)").fetchone()[0] or 0
-    near = con.execute("""
+    fam = one("SELECT count(DISTINCT family_id), sum(c * (c - 1)) FROM "
+              "(SELECT family_id, count(*) c FROM f GROUP BY family_id)")
+    kk = one("SELECT sum(c * (c - 1)) FROM (SELECT kk, count(*) c FROM f "
+             "WHERE kk IS NOT NULL GROUP BY kk)")[0] or 0
+    near = one("""
         WITH p AS (
             SELECT a.nik AS x, b.nik AS y FROM f a JOIN f b
               ON a.nik_head = b.nik_head AND a.nik < b.nik
             UNION
             SELECT a.nik, b.nik FROM f a JOIN f b ON a.nik_tail = b.nik_tail AND a.nik < b.nik
         ) SELECT count(*) FROM p WHERE damerau_levenshtein(x, y) = 1
-    """).fetchone()[0] or 0
-    n_nik = con.execute("SELECT count(nik) FROM f").fetchone()[0] or 1
+    """)[0] or 0
+    n_nik = one("SELECT count(nik) FROM f")[0] or 1
     return {
         "nik_exact": 1.0 / max(n_nik, 1),
         "nik_household": (fam[1] or 0) / pairs,
