@@ -49,7 +49,7 @@ def _execute(sql: str, params=()) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         count = cursor.rowcount
-    log.info("%.2fs %s rows: %s", time.perf_counter() - start, count, " ".join(sql.split())[:90])
+    log.debug("%.2fs %s rows: %s", time.perf_counter() - start, count, " ".join(sql.split())[:90])
     return count
 
 
@@ -163,7 +163,7 @@ def _load(model, table: pa.Table) -> None:
     start = time.perf_counter()
     bulk.insert_table(connection, model._meta.db_table, table,
                       not_null_text=_text_columns(model, table.column_names))
-    log.info("%.2fs loaded %s rows into %s", time.perf_counter() - start, table.num_rows,
+    log.debug("%.2fs loaded %s rows into %s", time.perf_counter() - start, table.num_rows,
              model._meta.db_table)
 
 

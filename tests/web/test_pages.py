@@ -47,7 +47,12 @@ def test_region_map_falls_back_to_points_without_boundaries(personas):
 def test_navigation_shows_only_what_the_role_may_use(personas):
     village = personas.client_for(personas.village_operator).get(reverse("core:home"))
     labels = [i["url"] for i in village.context["nav_items"]]
-    assert labels == [reverse("regions:index"), reverse("registry:families")]
+    assert labels == [
+        reverse("regions:index"),
+        reverse("registry:families"),
+        reverse("programs:index"),
+        reverse("convergence:index"),
+    ]
     tkpk = personas.client_for(personas.tkpk_bandung).get(reverse("core:home"))
     assert reverse("audit:list") in [i["url"] for i in tkpk.context["nav_items"]]
     assert reverse("registry:home") in [i["url"] for i in tkpk.context["nav_items"]]
@@ -82,3 +87,9 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_an_english_browser_still_gets_bahasa_indonesia_until_it_switches(personas):
+    client = personas.client_for(personas.tkpk_bandung)
+    page = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Peran Anda" in page.content.decode()
