@@ -235,3 +235,8 @@ def test_the_synthetic_demo_export_imports_cleanly(personas, tmp_path):
     assert summary["families_accepted"] > 900 and summary["families_rejected"] == 0
     assert summary["persons_rejected"] == 0
     assert m.CODED_VALUE_UNKNOWN not in summary["flags_by_kind"]
+    # The DTKS detail columns of the export are read too, not left unknown.
+    assert summary["headers"]["families"]["unknown"] == []
+    assert summary["headers"]["members"]["unknown"] == []
+    assert FamilyRecord.objects.exclude(floor_area_m2=None).exists()
+    assert PersonRecord.objects.exclude(disability="").exists()

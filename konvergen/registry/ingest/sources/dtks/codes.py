@@ -51,6 +51,8 @@ VALUES: dict[str, dict[str, str]] = {
     },
     "toilet_type": {
         "1": "leher_angsa", "2": "plengsengan", "3": "cemplung_cubluk", "4": "tidak_pakai",
+        "Plengsengan dengan Tutup": "plengsengan", "Plengsengan Tanpa Tutup": "plengsengan",
+        "Tidak Ada": "tidak_pakai",
     },
     "relation": {
         "1": "kepala", "2": "istri_suami", "3": "anak", "4": "menantu", "5": "cucu",
@@ -75,6 +77,7 @@ VALUES: dict[str, dict[str, str]] = {
     "health_insurance": {
         "PBI": "pbi_jkn", "PBI JKN": "pbi_jkn", "KIS": "pbi_jkn", "JKN Mandiri": "jkn_non_pbi",
         "JKN Non PBI": "jkn_non_pbi", "BPJS Mandiri": "jkn_non_pbi", "Jamkesda": "jamkesda",
+        "JKN Pemberi Kerja": "jkn_non_pbi", "JKN Pekerja": "jkn_non_pbi",
         "Asuransi Swasta": "asuransi_swasta", "Tidak Memiliki": "tidak_ada",
         "Tidak Punya": "tidak_ada", "Tidak Ada": "tidak_ada",
     },

@@ -5,6 +5,8 @@ canonical labels and codes themselves are accepted for every source, so only P3K
 spellings are listed.
 """
 
+from konvergen.registry.ingest.sources.dtks import codes as dtks_codes
+
 VALUES: dict[str, dict[str, str]] = {
     "house_ownership": {
         "Milik Sendiri": "milik_sendiri",
@@ -190,3 +192,7 @@ VALUES: dict[str, dict[str, str]] = {
         "Tidak Beresiko": "false",
     },
 }
+
+# The DTKS detail columns some P3KE exports carry (see columns.py) use DTKS's values.
+for _field in ("toilet_type", "school_participation", "health_insurance"):
+    VALUES.setdefault(_field, dtks_codes.VALUES[_field])

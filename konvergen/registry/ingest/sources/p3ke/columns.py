@@ -4,6 +4,7 @@ Synonyms are listed best first; matching ignores case, spaces and punctuation.
 """
 
 from konvergen.registry.ingest.schema import FAMILIES, MEMBERS
+from konvergen.registry.ingest.sources.dtks import columns as dtks_columns
 
 _REGION = [
     "Kode Kemdagri", "Kode Kemendagri", "Kode Wilayah", "Kode Desa", "KDDESA",
@@ -72,3 +73,16 @@ IGNORED: dict[str, list[str]] = {
 }
 # Member exports repeat the programme flags and add age-band flags ("Usia 0-6 Tahun").
 IGNORED_PREFIXES = ("usia", "penerima", "bersekolah", "berisiko")
+
+# Regional P3KE exports often carry DTKS detail columns (floor area, power, toilet type, and
+# per person disability, chronic illness, schooling, health insurance): read them with the
+# DTKS adapter's synonyms rather than leave them unknown.
+_PLAIN = {"disability": ["Disabilitas"], "chronic_illness": ["Penyakit Kronis"]}
+_DTKS_DETAIL = {
+    FAMILIES: ("floor_area_m2", "electricity_power", "toilet_type"),
+    MEMBERS: ("disability", "chronic_illness", "school_participation", "health_insurance"),
+}
+for _kind, _fields in _DTKS_DETAIL.items():
+    for _field in _fields:
+        COLUMNS[_kind].setdefault(_field, [*_PLAIN.get(_field, []),
+                                           *dtks_columns.COLUMNS[_kind][_field]])
