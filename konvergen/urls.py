@@ -9,6 +9,8 @@ urlpatterns = [
     path("linkage/", include("konvergen.linkage.urls")),
     path("audit/", include("konvergen.audit.urls")),
     path("welfare/", include("konvergen.welfare.urls")),
+    path("programmes/", include("konvergen.programs.urls")),
+    path("convergence/", include("konvergen.convergence.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -38,6 +38,10 @@ FEATURES: dict[str, frozenset[str]] = {
     "admin_site": frozenset({Role.ADMIN}),
     "welfare": _ALL_ROLES,
     "welfare_settings": frozenset({Role.ADMIN, Role.TKPK}),
+    "programmes": _ALL_ROLES,
+    "programmes_manage": frozenset({Role.ADMIN, Role.TKPK, Role.AGENCY, Role.PARTNER}),
+    "convergence": _ALL_ROLES,
+    "worklists": frozenset({Role.ADMIN, Role.TKPK, Role.AGENCY, Role.PARTNER, Role.VILLAGE}),
 }
 
 #: Roles that see personal data inside their scope because their work needs it.
@@ -211,3 +215,45 @@ def mask_name(value: str | None) -> str:
     if not value:
         return ""
     return " ".join(w[0] + "*" * (len(w) - 1) for w in value.split())
+
+
+def programme_organisations(user, region_code: str) -> set[int] | None:
+    """Organisations whose programmes the user manages in ``region_code``: ``None`` means
+    every programme of the region (administrators and the secretariat)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return None
+    orgs: set[int] = set()
+    for a in assignments(user):
+        if a.role not in FEATURES["programmes_manage"] or not _covers(a.region_id, region_code):
+            continue
+        if a.role in (Role.ADMIN, Role.TKPK):
+            return None
+        if a.organisation_id:
+            orgs.add(a.organisation_id)
+    return orgs
+
+
+def access_programme(user, programme_id: int, *, manage: bool = False):
+    """A programme of a region in the user's scope (any role may read the catalogue); with
+    ``manage`` only the secretariat of its region or an officer of its organisation. Http404
+    otherwise."""
+    from konvergen.programs.models import Programme
+
+    feature = "programmes_manage" if manage else "programmes"
+    try:
+        programme = Programme.objects.select_related("organisation", "region").get(
+            pk=programme_id
+        )
+    except (Programme.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+    scopes = scope_codes(user, feature=feature)
+    code = programme.region_id
+    # Reading: a programme of the user's region, of a region above or below it.
+    visible = covers_any(scopes, code) or any(_covers(code, s) for s in scopes)
+    if not visible or (manage and not covers_any(scopes, code)):
+        raise Http404(NOT_FOUND)
+    if manage:
+        orgs = programme_organisations(user, code)
+        if orgs is not None and programme.organisation_id not in orgs:
+            raise Http404(NOT_FOUND)
+    return programme

@@ -9,6 +9,8 @@ NAVIGATION = [
     ("register", "registry:families", _("Families")),
     ("register_import", "registry:home", _("Register imports")),
     ("linkage", "linkage:index", _("Lists and linkage")),
+    ("programmes", "programs:index", _("Programmes")),
+    ("convergence", "convergence:index", _("Convergence")),
     ("welfare_settings", "welfare:settings-index", _("Needs settings")),
     ("audit", "audit:list", _("Audit log")),
     ("admin_site", "admin:index", _("Administration")),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from konvergen.accounts import access
 from konvergen.core.xlsx import xlsx_response
+from konvergen.programs import selectors as program_selectors
 from konvergen.regions.models import Level, Region
 from konvergen.registry import jobs, selectors
 from konvergen.registry.diff import DIFF_COLUMNS, KINDS, diff_rows
@@ -294,5 +295,7 @@ def family_detail(request, family_id: int):
             "personal": personal,
             # Welfare status and needs panel (konvergen/welfare).
             "needs_panel": welfare_selectors.family_needs(family.pk, record.snapshot_id),
+            # Intervention panel (konvergen/programs).
+            "family_interventions": program_selectors.family_interventions(family.pk),
         },
     )

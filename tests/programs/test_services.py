@@ -152,3 +152,14 @@ def test_list_rows_become_interventions_idempotently(personas, tiny_register):
     only = Intervention.objects.get(programme=programme)
     assert only.family.source_id == "P002" and only.person.source_id == "I0021"
     assert AuditEntry.objects.filter(action="programs.interventions_from_list").count() == 3
+
+
+def test_the_catalogue_command(personas):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("programme-catalogue", "--region", "32.04", "--from-year", "2026", stdout=out)
+    assert out.getvalue().startswith("10 programmes added")
+    assert Programme.objects.filter(region=personas.bandung, is_national=True).count() == 10

@@ -26,6 +26,8 @@ LINKAGE = {"admin", "tkpk_bandung", "tkpk_cirebon", "dinsos_officer", "csr_partn
 DINSOS_LIST = {"admin", "tkpk_bandung", "dinsos_officer"}
 #: Everyone whose scope covers the whole of Kabupaten Bandung.
 BANDUNG_WIDE = {"admin", "tkpk_bandung", "dinsos_officer", "csr_partner", "viewer", "national"}
+#: Worklists of one desa of Kabupaten Bandung: personal data, so no viewer or national.
+WORKLIST_DESA = {"admin", "tkpk_bandung", "dinsos_officer", "csr_partner", "village_operator"}
 
 #: url name -> (kwargs, roles that get HTTP 200). Others get 404 (signed in) or the login
 #: page (anonymous). ``public`` pages answer 200 to anonymous visitors too.
@@ -75,10 +77,26 @@ MATRIX = {
     "linkage:thresholds": ({"code": "32.04"}, {"admin", "tkpk_bandung"}),
     "linkage:duplicates": ({"code": "32.04"}, {"admin", "tkpk_bandung"}),
     "linkage:pair": ({"pair_id": "PAIR"}, {"admin", "tkpk_bandung"}),
+    "programs:index": ({}, WITH_REGION),
+    "programs:new": ({}, LINKAGE),
+    "programs:detail": ({"programme_id": "PROGRAMME"}, BANDUNG_WIDE | {"village_operator"}),
+    "programs:edit": ({"programme_id": "PROGRAMME"}, DINSOS_LIST),
+    "convergence:index": ({}, WITH_REGION),
+    "convergence:dashboard": ({"code": "32.04"}, BANDUNG_WIDE),
+    "convergence:values": ({"code": "32.04"}, BANDUNG_WIDE),
+    "convergence:worklist": ({"code": "32.04.05.2001"}, WORKLIST_DESA),
+    "convergence:worklist-xlsx": ({"code": "32.04.05.2001"}, WORKLIST_DESA),
     "admin:index": ({}, {"admin"}),
 }
 # POST-only or framework endpoints, tested elsewhere.
-NOT_GET = {"accounts:logout", "set_language", "linkage:retrain", "linkage:duplicates-find"}
+NOT_GET = {
+    "accounts:logout",
+    "set_language",
+    "linkage:retrain",
+    "linkage:duplicates-find",
+    "programs:catalogue-load",
+    "programs:use-list",
+}
 
 
 def _names(resolver=None, prefix=""):
@@ -152,7 +170,15 @@ def objects(personas, tmp_path):
     pair = DuplicatePair.objects.create(
         dataset=dataset, person_a=Person.objects.get(source_id="I0011"),
         person_b=Person.objects.get(source_id="I0021"), match_probability=0.7)
+    from konvergen.programs.models import Programme
+
+    programme = Programme.objects.create(
+        code="sembako-daerah", name="Sembako Daerah", organisation=personas.dinsos,
+        region=personas.bandung, strategy="burden", stage="charity", sector="food",
+        funding_source="apbd_regency", year_start=2026, year_end=2026,
+    )
     return {
+        "PROGRAMME": programme.pk,
         "PAIR": pair.pk,
         "LIST": blist.pk,
         "JOB": jobs[1].pk,

@@ -1,0 +1,112 @@
+"""Set-wise exports of the latest classified families and of the interventions, as Arrow
+tables (written to CSV by the commands): what an independent recomputation needs."""
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from django.db import connection
+from django.db.models import Q
+
+from konvergen.convergence.services import latest_snapshot
+from konvergen.programs.models import Intervention, Programme
+from konvergen.registry.bulk import fetch_arrow
+from konvergen.registry.models import Dataset, Family, FamilyRecord, Person
+from konvergen.welfare.engine import STATUS_KEYS
+from konvergen.welfare.models import FamilyWelfare, WelfareRun
+
+FAMILY_COLUMNS = ["family_id", "desa_code", "desil", "status"]
+INTERVENTION_COLUMNS = [
+    "programme_code", "family_id", "person_id", "period", "status", "value", "programme_needs",
+]
+
+
+def _datasets(region_code: str | None):
+    datasets = Dataset.objects.all()
+    if region_code:
+        datasets = datasets.filter(
+            Q(region_id=region_code) | Q(region__code__startswith=region_code + ".")
+        )
+    return datasets.order_by("pk")
+
+
+def families_table(region_code: str | None = None) -> pa.Table:
+    """One row per family of each dataset's latest classified snapshot, with a 0/1 column
+    per need indicator (the union of the snapshots' indicator codes)."""
+    parts = []
+    codes: list[str] = []
+    for dataset in _datasets(region_code):
+        snapshot = latest_snapshot(dataset)
+        if snapshot is None:
+            continue
+        run_codes = [i["code"] for i in WelfareRun.objects.get(snapshot=snapshot).indicators]
+        codes.extend(c for c in run_codes if c not in codes)
+        fw, fr, fm = (
+            FamilyWelfare._meta.db_table, FamilyRecord._meta.db_table, Family._meta.db_table
+        )
+        rows = fetch_arrow(
+            connection,
+            f"SELECT f.source_id AS family_id, w.region_code AS desa_code, r.desil, w.status, "
+            f"w.needs FROM {fw} w JOIN {fr} r ON r.snapshot_id = w.snapshot_id "
+            f"AND r.family_id = w.family_id JOIN {fm} f ON f.id = w.family_id "
+            f"WHERE w.snapshot_id = %s ORDER BY f.source_id",
+            [snapshot.pk],
+        )
+        if region_code and rows.num_rows:
+            rows = rows.filter(pc.starts_with(rows.column("desa_code"), region_code))
+        parts.append((rows, run_codes))
+    out = []
+    for rows, run_codes in parts:
+        needs = rows.column("needs").cast(pa.int64())
+        status = rows.column("status").cast(pa.int64()).to_pylist()
+        columns = {
+            "family_id": rows.column("family_id").cast(pa.string()),
+            "desa_code": rows.column("desa_code").cast(pa.string()),
+            "desil": rows.column("desil").cast(pa.int64()),
+            "status": pa.array([STATUS_KEYS[s] for s in status], pa.string()),
+        }
+        for code in codes:
+            if code in run_codes:
+                bit = 1 << run_codes.index(code)
+                flag = pc.not_equal(pc.bit_wise_and(needs, pa.scalar(bit, pa.int64())), 0)
+                columns[f"need_{code}"] = flag.cast(pa.int8())
+            else:
+                columns[f"need_{code}"] = pa.nulls(rows.num_rows, pa.int8())
+        out.append(pa.table(columns))
+    if not out:
+        return pa.table({c: pa.array([], pa.string()) for c in FAMILY_COLUMNS})
+    return pa.concat_tables(out)
+
+
+def interventions_table(region_code: str | None = None) -> pa.Table:
+    it, pt, ft, pe = (
+        Intervention._meta.db_table,
+        Programme._meta.db_table,
+        Family._meta.db_table,
+        Person._meta.db_table,
+    )
+    where, params = "", []
+    if region_code:
+        where = "WHERE f.region_code = %s OR f.region_code LIKE %s"
+        params = [region_code, region_code + ".%"]
+    rows = fetch_arrow(
+        connection,
+        f"SELECT p.code AS programme_code, f.source_id AS family_id, "
+        f"CASE WHEN p.target_unit = 'person' THEN pe.source_id ELSE '' END AS person_id, "
+        f"i.year AS period, i.status, i.value, p.needs AS programme_needs "
+        f"FROM {it} i JOIN {pt} p ON p.id = i.programme_id JOIN {ft} f ON f.id = i.family_id "
+        f"LEFT JOIN {pe} pe ON pe.id = i.person_id {where} "
+        f"ORDER BY p.code, f.source_id, i.id",
+        params,
+    )
+    if rows.num_rows == 0:
+        return pa.table({c: pa.array([], pa.string()) for c in INTERVENTION_COLUMNS})
+    import json
+
+    needs = [
+        ";".join(json.loads(n) if isinstance(n, str) else (n or []))
+        for n in rows.column("programme_needs").to_pylist()
+    ]
+    return rows.set_column(
+        rows.column_names.index("programme_needs"), "programme_needs", pa.array(needs)
+    ).set_column(
+        rows.column_names.index("value"), "value", rows.column("value").cast(pa.int64())
+    )

@@ -1,0 +1,232 @@
+"""Convergence dashboard and worklists: stored summaries only, access-checked first."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from konvergen.accounts import access
+from konvergen.convergence import selectors
+from konvergen.core.xlsx import xlsx_response
+from konvergen.programs.models import Programme
+from konvergen.regions.models import Region
+from konvergen.welfare.services import small_cell_k
+
+WORKLIST_PAGE = 500
+
+
+def _year(request, years: list[int]) -> int | None:
+    try:
+        wanted = int(request.GET.get("year", ""))
+    except ValueError:
+        wanted = None
+    if wanted in years:
+        return wanted
+    return years[-1] if years else wanted
+
+
+@login_required
+def convergence_index(request):
+    access.require_feature(request.user, "convergence")
+    scopes = access.scope_codes(request.user, feature="convergence")
+    regions = Region.objects.filter(code__in=[s for s in scopes if s]).order_by("code")
+    if access.WHOLE_COUNTRY in scopes:
+        regions = Region.objects.filter(level=1).order_by("code")
+    worklist = [s for s in access.scope_codes(request.user, feature="worklists") if s]
+    return render(request, "convergence/index.html", {"regions": regions, "worklist": worklist})
+
+
+#: Seconds a rendered dashboard stays cached; the key holds every run's id and time, so a
+#: refresh changes it.
+CACHE_SECONDS = 600
+
+
+@login_required
+def dashboard(request, code: str):
+    region = access.access_region(request.user, code, feature="convergence")
+    years = selectors.years_for(code)
+    year = _year(request, years)
+    personal = access.can_view_personal_data(request.user, code)
+    k = 0 if personal else small_cell_k(code, year or 0)
+    can_worklist = access.has_feature(request.user, "worklists")
+    runs = selectors.runs_for(code, year) if year else []
+    key = "convergence:{}:{}:{}:{}:{}:{}".format(
+        code, year, k, get_language(), can_worklist,
+        ",".join(f"{r.pk}@{r.computed_at.timestamp()}" for r in runs),
+    )
+    cached = cache.get(key)
+    if cached is None:
+        data = selectors.dashboard(code, year) if runs and year else None
+        if data:
+            _suppress(data, k)
+        chart = _chart(data) if data else None
+        body = render_to_string(
+            "convergence/_dashboard_body.html",
+            {"region": region, "year": year, "data": data, "k": k,
+             "can_worklist": can_worklist, "chart": chart},
+        )
+        cached = {"data": data, "chart": chart, "body": mark_safe(body)}
+        cache.set(key, cached, CACHE_SECONDS)
+    return render(
+        request,
+        "convergence/dashboard.html",
+        {"region": region, "years": years, "year": year, "k": k, **cached,
+         "map_url": reverse("regions:map", args=[code])},
+    )
+
+
+@login_required
+def region_values(request, code: str):
+    """Map values per child region: share of target families reached by no one, and
+    reached. Shares of regions with fewer than k target families are hidden from users
+    without personal-data rights."""
+    access.access_region(request.user, code, feature="convergence")
+    years = selectors.years_for(code)
+    year = _year(request, years)
+    personal = access.can_view_personal_data(request.user, code)
+    k = 0 if personal else small_cell_k(code, year or 0)
+    data = selectors.region_figures(code, year) if year else {"children": []}
+    values = {}
+    for row in data["children"]:
+        target = row["target_families"]
+        hidden = not target or target < k
+        values[row["region_code"]] = {
+            "unreached_share": None if hidden else row["unreached_families"] / target,
+            "reached_share": None if hidden else row["reached_families"] / target,
+        }
+    return JsonResponse({"values": values})
+
+
+def _suppress(data: dict, k: int) -> None:
+    """Users without personal-data rights never see a count of 1 … k-1 families."""
+    if k <= 1:
+        return
+
+    def hide(row: dict, keys) -> None:
+        for key in keys:
+            value = row.get(key)
+            if isinstance(value, int) and 0 < value < k:
+                row[key] = None
+
+    hide(data["total"], selectors.REGION_SUMS)
+    for row in data["children"]:
+        hide(row, selectors.REGION_SUMS)
+    for row in data["needs"]:
+        hide(row, [*selectors.NEED_SUMS, "uncovered"])
+
+
+def _chart(data: dict) -> dict:
+    total = data["total"]
+    return {
+        "stages": [str(_("Charity")), str(_("Individual empowerment")),
+                   str(_("Group empowerment")), str(_("Graduated"))],
+        "stage_counts": [total.get("stage_charity"), total.get("stage_individual"),
+                         total.get("stage_group"), total.get("stage_graduated")],
+        "needs": [str(n["label"]) for n in data["needs"]],
+        "covered": [n["target_covered"] for n in data["needs"]],
+        "uncovered": [n["uncovered"] for n in data["needs"]],
+        "sector": [str(r["label"]) for r in data["budget_by"].get("sector", [])],
+        "sector_value": [r["value"] for r in data["budget_by"].get("sector", [])],
+    }
+
+
+def _worklist_params(request, code: str):
+    region = access.access_region(request.user, code, feature="worklists")
+    years = selectors.years_for(code)
+    year = _year(request, years)
+    need = request.GET.get("need") or None
+    rows, runs = selectors.worklist(code=code, year=year or 0, need=need)
+    labels = selectors.indicator_labels_for(runs)
+    own_needs = _own_needs(request.user, code)
+    return region, years, year, need, rows, runs, labels, own_needs
+
+
+def _own_needs(user, code: str) -> list[str]:
+    """The needs the user's organisation's programmes address (an agency's default focus)."""
+    orgs = access.programme_organisations(user, code)
+    if not orgs:
+        return []
+    needs: list[str] = []
+    for programme_needs in Programme.objects.filter(organisation_id__in=orgs).values_list(
+        "needs", flat=True
+    ):
+        needs.extend(n for n in programme_needs if n not in needs)
+    return needs
+
+
+def _worklist_rows(rows, runs, labels, personal: bool):
+    codes = {r.pk: r.config.get("need_codes", []) for r in runs}
+    desa = {}
+    for item in rows:
+        family = item.family
+        if item.region_code not in desa:
+            desa[item.region_code] = (
+                Region.objects.filter(code=item.region_code).values_list("name", flat=True).first()
+                or ""
+            )
+        name, nik, kk, address = family.head_name, family.head_nik, family.kk_number, family.address
+        if not personal:
+            name, nik, kk, address = access.mask_name(name), access.mask_nik(nik), "", ""
+        yield {
+            "family": family,
+            "source_id": family.source_id,
+            "kk": kk,
+            "head": name,
+            "nik": nik,
+            "address": address,
+            "desa_code": item.region_code,
+            "desa": desa[item.region_code],
+            "desil": item.desil,
+            "status": selectors.status_label(item.status),
+            "unmet": ", ".join(selectors.need_labels_of(item.gaps, codes[item.run_id], labels)),
+            "programmes": item.programmes,
+            "stage": item.stage,
+        }
+
+
+@login_required
+def worklist(request, code: str):
+    region, years, year, need, rows, runs, labels, own_needs = _worklist_params(request, code)
+    personal = access.can_view_personal_data(request.user, code)
+    total = rows.count()
+    page = list(_worklist_rows(rows[:WORKLIST_PAGE], runs, labels, personal))
+    need_options = [(c, labels.get(c, c)) for r in runs[:1] for c in r.config["need_codes"]]
+    return render(
+        request,
+        "convergence/worklist.html",
+        {
+            "region": region,
+            "years": years,
+            "year": year,
+            "need": need,
+            "need_options": need_options,
+            "own_needs": own_needs,
+            "rows": page,
+            "total": total,
+            "shown": len(page),
+        },
+    )
+
+
+WORKLIST_HEADERS = [
+    "ID Keluarga", "No KK", "Kepala Keluarga", "NIK", "Alamat", "Kode Desa", "Desa/Kelurahan",
+    "Desil", "Status", "Kebutuhan belum terjangkau", "Jumlah program diterima",
+]
+
+
+@login_required
+def worklist_xlsx(request, code: str):
+    _region, _years, year, need, rows, runs, labels, _own = _worklist_params(request, code)
+    personal = access.can_view_personal_data(request.user, code)
+    data = (
+        [r["source_id"], r["kk"], r["head"], r["nik"], r["address"], r["desa_code"], r["desa"],
+         r["desil"], str(r["status"]), r["unmet"], r["programmes"]]
+        for r in _worklist_rows(rows.iterator(chunk_size=2000), runs, labels, personal)
+    )
+    name = f"worklist-{code}-{year or ''}{'-' + need if need else ''}.xlsx"
+    return xlsx_response(name, WORKLIST_HEADERS, data, sheet=_("Worklist"))

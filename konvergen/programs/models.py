@@ -1,0 +1,184 @@
+"""Programmes of every stakeholder, who received them (interventions), and groups.
+
+* :class:`Programme` — one programme of one organisation in one region: strategy, stage,
+  sector, the need indicators it addresses (codes of ``docs/needs.md``), target unit,
+  eligibility (desil range, optional rules), funding, budget, period and locations.
+* :class:`Intervention` — programme × beneficiary (family, optionally the person or group)
+  × period × status × value. Rows made from an uploaded list keep the list row they came
+  from, so re-syncing after the review queue is idempotent.
+* :class:`Group` / :class:`GroupMember` — UMKM groups, KUBE, cooperatives, for group
+  empowerment and access to KUR credit.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Strategy(models.TextChoices):
+    BURDEN = "burden", _("Reduce the expenditure burden")
+    INCOME = "income", _("Raise income and capability")
+    UMKM = "umkm", _("Develop and sustain micro and small enterprises")
+    SYNERGY = "synergy", _("Synergise policies and programmes")
+    POCKETS = "pockets", _("Reduce pockets of poverty")
+
+
+class Stage(models.TextChoices):
+    CHARITY = "charity", _("Charity (social assistance)")
+    INDIVIDUAL = "individual", _("Individual empowerment")
+    GROUP = "group", _("Group empowerment")
+
+
+class Sector(models.TextChoices):
+    FOOD = "food", _("Food")
+    HOUSING = "housing", _("Housing")
+    WASH = "wash", _("Water and sanitation")
+    HEALTH = "health", _("Health")
+    EDUCATION = "education", _("Education")
+    EMPLOYMENT = "employment", _("Employment")
+    UMKM = "umkm", _("UMKM and cooperatives")
+    ENERGY = "energy", _("Energy")
+    DIGITAL = "digital", _("Digital and creative economy")
+    INFRASTRUCTURE = "infrastructure", _("Infrastructure")
+    OTHER = "other", _("Other")
+
+
+class TargetUnit(models.TextChoices):
+    PERSON = "person", _("Person")
+    FAMILY = "family", _("Family")
+    GROUP = "group", _("Group")
+    AREA = "area", _("Area")
+
+
+class Funding(models.TextChoices):
+    APBN = "apbn", "APBN"
+    APBD_PROVINCE = "apbd_province", _("APBD province")
+    APBD_REGENCY = "apbd_regency", _("APBD kabupaten/kota")
+    DANA_DESA = "dana_desa", "Dana Desa"
+    CSR = "csr", "CSR"
+    ZIS = "zis", _("BAZNAS / ZIS")
+    OTHER = "other", _("Other")
+
+
+class Programme(models.Model):
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="programmes",
+        verbose_name=_("organisation"),
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+    )
+    strategy = models.CharField(_("strategy"), max_length=12, choices=Strategy.choices)
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
+    sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
+    needs = models.JSONField(_("needs addressed"), default=list, blank=True)
+    target_unit = models.CharField(
+        _("target unit"), max_length=8, choices=TargetUnit.choices, default=TargetUnit.FAMILY
+    )
+    desil_min = models.PositiveSmallIntegerField(_("from desil"), null=True, blank=True)
+    desil_max = models.PositiveSmallIntegerField(_("up to desil"), null=True, blank=True)
+    eligibility_rules = models.TextField(_("other eligibility rules"), blank=True)
+    funding_source = models.CharField(_("funding source"), max_length=16, choices=Funding.choices)
+    budget = models.DecimalField(_("budget (Rp)"), max_digits=18, decimal_places=0, default=0)
+    year_start = models.PositiveSmallIntegerField(_("from year"))
+    year_end = models.PositiveSmallIntegerField(_("to year"))
+    locations = models.JSONField(_("locations (region codes)"), default=list, blank=True)
+    is_national = models.BooleanField(_("national programme"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["region_id", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "code"], name="programme_region_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Group(models.Model):
+    class Kind(models.TextChoices):
+        UMKM = "umkm", _("UMKM group")
+        KUBE = "kube", "KUBE"
+        COOPERATIVE = "cooperative", _("Cooperative")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)
+    region_code = models.CharField(_("desa/kelurahan"), max_length=13, db_index=True)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    members: models.ManyToManyField = models.ManyToManyField(
+        "registry.Person", through="GroupMember", related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupMember(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=40, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "person"], name="group_member_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group_id}:{self.person_id}"
+
+
+class Intervention(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        DELIVERED = "delivered", _("Delivered")
+        COMPLETED = "completed", _("Completed")
+        STOPPED = "stopped", _("Stopped")
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="interventions")
+    family = models.ForeignKey("registry.Family", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, null=True, blank=True, related_name="interventions"
+    )
+    year = models.PositiveSmallIntegerField(_("period (year)"), db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    value = models.DecimalField(_("value (Rp)"), max_digits=16, decimal_places=0, default=0)
+    units = models.FloatField(_("units"), null=True, blank=True)
+    list_row = models.ForeignKey(
+        "linkage.ListRow", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "year", "list_row"],
+                condition=models.Q(list_row__isnull=False),
+                name="intervention_list_row_once",
+            )
+        ]
+        indexes = [models.Index(fields=["family", "year"], name="intervention_family_year")]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}→{self.family_id} {self.year}"
