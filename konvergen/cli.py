@@ -10,9 +10,14 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "konvergen.settings")
+    argv = argv if argv is not None else sys.argv
+    if len(argv) > 1 and argv[1] != "runserver":
+        # A command ends when its work is done: background jobs it starts (e.g. refreshing
+        # convergence after a change) must run before it exits, not in a thread it abandons.
+        os.environ.setdefault("KONVERGEN_JOB_RUNNER", "inline")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(argv if argv is not None else sys.argv)
+    execute_from_command_line(argv)
 
 
 if __name__ == "__main__":
