@@ -13,6 +13,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import pyarrow as pa
 from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.utils.translation import get_language
@@ -21,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from konvergen.accounts import access
 from konvergen.regions.models import Region
 from konvergen.welfare.engine import STATUS_KEYS, STATUSES
+from konvergen.welfare.engine.compute import PERSON_INPUT, person_needs
+from konvergen.welfare.engine.config import Indicator
 from konvergen.welfare.models import (
     DIMENSION_LABELS,
     FamilyWelfare,
@@ -303,6 +306,7 @@ def family_needs(family_id: int, snapshot_id: int) -> dict | None:
         if need["deprived"]:
             by_dimension[str(need["dimension_label"])].append(need["label"])
     return {
+        "members": _member_needs(family_id, run, {i["code"]: i for i in indicators}),
         "status": row.status,
         "status_label": Status(row.status).label,
         "score": row.score,
@@ -312,6 +316,25 @@ def family_needs(family_id: int, snapshot_id: int) -> dict | None:
         "count": sum(1 for n in needs if n["deprived"]),
         "run": run,
     }
+
+
+def _member_needs(family_id: int, run: WelfareRun, labels: dict[str, dict]) -> list[dict]:
+    """Members of the family in the run's snapshot with the needs each one triggers."""
+    from konvergen.registry.models import PersonRecord
+
+    fields = ["person_id", "family_id", *[c for c in PERSON_INPUT if c != "family_id"]]
+    members = list(PersonRecord.objects.filter(family_id=family_id, snapshot_id=run.snapshot_id)
+                   .order_by("row_number").values("name", *fields))
+    if not members:
+        return []
+    table = pa.table({f: [m[f] for m in members] for f in fields})
+    found = person_needs(table, indicators=[Indicator(**i) for i in run.indicators],
+                         reference_date=run.snapshot.snapshot_date)
+    by_person = dict(zip(found.column("person_id").to_pylist(),
+                         found.column("needs").to_pylist(), strict=True))
+    return [{"name": m["name"], "needs": [labels[c]["label"] for c in by_person[m["person_id"]]
+                                          if c in labels]}
+            for m in members]
 
 
 def presentation(data: dict) -> dict:

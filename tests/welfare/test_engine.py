@@ -295,3 +295,30 @@ def test_aggregates_match_the_reference_measures_and_add_up_across_levels():
     needs = result.needs.to_pandas().set_index(["region_code", "indicator"])
     water = int((families.needs & BITS["water"] > 0).sum())
     assert needs.loc[("32", "water"), "families"] == water
+
+
+def test_person_needs_name_the_member_who_triggers_them():
+    import datetime as dt
+
+    import pyarrow as pa
+
+    from konvergen.welfare.engine.compute import person_needs
+    from konvergen.welfare.engine.config import DEFAULT_INDICATORS
+
+    persons = pa.table({
+        "person_id": [1, 2, 3, 4],
+        "family_id": [1, 1, 1, 2],
+        "relation": ["kepala", "istri_suami", "anak", "kepala"],
+        "birth_date": [dt.date(1970, 1, 1), dt.date(1975, 1, 1), dt.date(2014, 5, 1),
+                       dt.date(1990, 1, 1)],
+        "school_participation": [None, None, "tidak_sekolah_lagi", None],
+        "disability": ["tidak", "Disabilitas Fisik", "tidak", "tidak"],
+        "health_insurance": ["pbi_jkn", "tidak_ada", "pbi_jkn", "tidak_ada"],
+    })
+    result = person_needs(persons, indicators=list(DEFAULT_INDICATORS),
+                          reference_date=dt.date(2026, 1, 15))
+    needs = dict(zip(result.column("person_id").to_pylist(),
+                     result.column("needs").to_pylist(), strict=True))
+    expected = {1: [], 2: ["health_insurance", "care"], 3: ["school_attendance"],
+                4: ["health_insurance"]}
+    assert needs == expected

@@ -165,3 +165,16 @@ def test_settings_refuse_weights_not_summing_to_one(personas):
     assert response.status_code == 200
     assert "sum to 1" in response.content.decode()
     assert not RuleSet.objects.exists()
+
+
+def test_the_needs_panel_lists_members_by_name_only_for_personal_data_roles(
+        tiny_register, personas):
+    from konvergen.registry.models import Family
+
+    family = Family.objects.get(source_id="P001")
+    url = reverse("registry:family", args=[family.pk])
+    page = personas.client_for(personas.dinsos_officer).get(url)
+    members = page.context["needs_panel"]["members"]
+    assert [m["name"] for m in members] == ["ASEP SUNANDAR", "EUIS KURNIASIH", "DEDE RAHMAT"]
+    html = personas.client_for(personas.viewer).get(url).content.decode()
+    assert 'id="member-needs"' in html and "EUIS KURNIASIH" not in html

@@ -28,7 +28,7 @@ from konvergen.welfare.engine.config import (
     StatusRules,
     validate_indicators,
 )
-from konvergen.welfare.engine.rules import rule_sql
+from konvergen.welfare.engine.rules import literal, rule_sql
 
 #: Columns the engine reads; any of them may be missing from the input (then all NULL).
 FAMILY_INPUT = {
@@ -229,6 +229,56 @@ def classify(
         SELECT family_id, region_code, status, needs, score, score >= {k!r} AS mpi_poor,
                persons, per_capita_expenditure
         FROM scored ORDER BY family_id"""
+    ).to_arrow_table()
+
+
+def person_needs(
+    persons: pa.Table, *, indicators: list[Indicator], reference_date
+) -> pa.Table:
+    """Which member triggers which need, for the indicators decided by one member.
+
+    Family-level indicators (housing, water, …) and those that look at all members together
+    ("no adult completed primary school") are left out: no single person triggers them.
+
+    Parameters
+    ----------
+    persons : pyarrow.Table
+        Members with ``person_id`` and any columns of :data:`PERSON_INPUT`.
+    indicators : list of Indicator
+    reference_date : datetime.date
+        The date ages are counted at.
+
+    Returns
+    -------
+    pyarrow.Table
+        ``person_id`` and ``needs``: the list of indicator codes that person triggers.
+
+    Examples
+    --------
+    >>> import datetime as dt, pyarrow as pa
+    >>> from konvergen.welfare.engine.config import DEFAULT_INDICATORS
+    >>> per = pa.table({"person_id": [1, 2], "family_id": [1, 1],
+    ...                 "relation": ["kepala", "anak"],
+    ...                 "birth_date": [dt.date(1980, 1, 1), dt.date(2014, 1, 1)],
+    ...                 "school_participation": ["tidak_sekolah_lagi", "tidak_sekolah_lagi"]})
+    >>> out = person_needs(per, indicators=list(DEFAULT_INDICATORS),
+    ...                    reference_date=dt.date(2026, 1, 15))
+    >>> out.column("needs").to_pylist()
+    [[], ['school_attendance']]
+    """
+    active = validate_indicators(indicators)
+    built = [(i.code, rule_sql(i.rule, i.code, i.params).person_expr) for i in active]
+    cases = [f"CASE WHEN coalesce({expr}, FALSE) THEN {literal(code)} END"
+             for code, expr in built if expr]
+    con = duckdb.connect()
+    ids = persons.column("person_id")
+    con.register("per_in", _conform(persons, PERSON_INPUT).append_column("person_id", ids))
+    needs = (f"list_filter([{', '.join(cases)}], lambda x: x IS NOT NULL)" if cases
+             else "[]::VARCHAR[]")
+    ref = reference_date.isoformat()
+    return con.sql(
+        f"SELECT person_id, {needs} AS needs FROM (SELECT *, date_sub('year', birth_date,"
+        f" DATE '{ref}') AS age FROM per_in) p"
     ).to_arrow_table()
 
 

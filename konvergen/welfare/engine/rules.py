@@ -67,6 +67,8 @@ class RuleError(ValueError):
 class RuleSQL:
     family_expr: str
     member_aggs: dict[str, str] = field(default_factory=dict)
+    #: For rules decided by one member: whether that person (row ``p``) triggers the need.
+    person_expr: str | None = None
 
 
 def literal(text: object) -> str:
@@ -160,10 +162,8 @@ def member_code_in(code: str, params: dict) -> RuleSQL:
     codes = _codes("member_code_in", params, "codes")
     age = _age_filter("member_code_in", params)
     agg = f"m_{code}"
-    return RuleSQL(
-        f"coalesce(m.{agg}, FALSE)",
-        {agg: f"bool_or(p.{name} IN ({codes}) AND {age})"},
-    )
+    person = f"p.{name} IN ({codes}) AND {age}"
+    return RuleSQL(f"coalesce(m.{agg}, FALSE)", {agg: f"bool_or({person})"}, person)
 
 
 def no_member_code_in(code: str, params: dict) -> RuleSQL:
@@ -192,10 +192,8 @@ def condition_without_cover(code: str, params: dict) -> RuleSQL:
         f" OR lower(trim(coalesce(p.chronic_illness, ''))) NOT IN ({none}))"
     )
     agg = f"m_{code}"
-    return RuleSQL(
-        f"coalesce(m.{agg}, FALSE)",
-        {agg: f"bool_or({condition} AND p.health_insurance IN ({no_cover}))"},
-    )
+    person = f"{condition} AND p.health_insurance IN ({no_cover})"
+    return RuleSQL(f"coalesce(m.{agg}, FALSE)", {agg: f"bool_or({person})"}, person)
 
 
 def head_text_in(code: str, params: dict) -> RuleSQL:
@@ -205,10 +203,8 @@ def head_text_in(code: str, params: dict) -> RuleSQL:
     _codes("head_text_in", params, "words")
     words = ", ".join(literal(w.strip().lower()) for w in params["words"])
     agg = f"m_{code}"
-    return RuleSQL(
-        f"coalesce(m.{agg}, FALSE)",
-        {agg: f"bool_or(p.relation = 'kepala' AND lower(trim(p.{name})) IN ({words}))"},
-    )
+    person = f"p.relation = 'kepala' AND lower(trim(p.{name})) IN ({words})"
+    return RuleSQL(f"coalesce(m.{agg}, FALSE)", {agg: f"bool_or({person})"}, person)
 
 
 RULES: dict[str, Callable[[str, dict], RuleSQL]] = {
