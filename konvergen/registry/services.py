@@ -182,6 +182,8 @@ def register_import(
         )
     # After-import hooks (welfare recompute), once the snapshot has committed.
     report("computing", 95)
+    # The prepared tables are stored; let them go before the hooks read the snapshot back.
+    del prepared
     hooks.run_after_import(snapshot=snapshot, acting_user=acting_user)
     report("done", 100)
     return ImportOutcome(snapshot=snapshot, summary=summary)
