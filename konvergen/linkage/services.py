@@ -126,7 +126,8 @@ def read_list(path: Path, mapping: dict[str, str] | None) -> tuple[pa.Table, pa.
     except ValueError as exc:
         raise ListLinkError(str(exc)) from exc
     if not header_map.mapped:
-        raise ListLinkError(NO_USABLE_COLUMN)
+        raise ListLinkError(NO_USABLE_COLUMN.format(
+            name=Path(path).name, known=", ".join(columns.LIST_FIELDS)))
     table = columns.canonical_list(raw, header_map)
     return raw, table.append_column("row_number", raw.column("row_number")), header_map.report()
 

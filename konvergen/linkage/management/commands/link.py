@@ -20,7 +20,7 @@ from konvergen.linkage.engine.link import link_list
 from konvergen.linkage.engine.model import LinkageModel, train_model
 from konvergen.linkage.engine.register import read_register_files
 from konvergen.registry.ingest.headers import parse_mapping_args
-from konvergen.registry.ingest.readers import IngestFileError, read_table
+from konvergen.registry.ingest.readers import IngestFileError
 
 CONTRACT_COLUMNS = ("row_number", "id_individu", "match_probability", "status")
 
@@ -34,10 +34,6 @@ BOTH_REGISTER_FILES = (
     "--register-families and --register-members go together"
 )
 BAD_MAP = "--map {value}: gunakan \"Header=field\" / use \"Header=field\" ({detail})"
-NO_USABLE_COLUMN = (
-    "Tidak ada kolom yang dikenali di {name} (dikenal: {known}); gunakan --map / "
-    "No recognised column in {name} (known: {known}); use --map"
-)
 BAD_MODEL = "Model tidak dapat dibaca ({path}): {detail} / The model cannot be read: {detail}"
 SEVERAL_REGISTERS = (
     "Ada beberapa register tersimpan; pilih dengan --region / Several registers are stored; "
@@ -104,8 +100,8 @@ class Command(BaseCommand):
             f"{result.num_rows} baris / rows: {counts['matched']} cocok / matched, "
             f"{counts['review']} perlu diperiksa / review, {counts['unmatched']} tidak cocok / "
             f"unmatched ({time.perf_counter() - started:.1f} s) -> {opts['out']}")
-        if mapping.unknown:
-            self.stdout.write("Kolom diabaikan / Columns ignored: " + ", ".join(mapping.unknown))
+        if mapping["unknown"]:
+            self.stdout.write("Kolom diabaikan / Columns ignored: " + ", ".join(mapping["unknown"]))
 
     def _register(self, opts):
         fam, mem = opts["register_families"], opts["register_members"]
@@ -140,24 +136,17 @@ class Command(BaseCommand):
         return model
 
     def _list(self, opts):
+        from konvergen.linkage.services import ListLinkError, read_list
+
         try:
             user = parse_mapping_args(opts["map"])
         except ValueError as exc:
             raise CommandError(BAD_MAP.format(value=opts["map"], detail=exc)) from exc
         try:
-            raw = read_table(opts["file"])
-        except IngestFileError as exc:
+            _raw, table, report = read_list(opts["file"], user)
+        except ListLinkError as exc:
             raise CommandError(str(exc)) from exc
-        try:
-            mapping = columns.map_list_headers(
-                [c for c in raw.column_names if c != "row_number"], user)
-        except ValueError as exc:
-            raise CommandError(BAD_MAP.format(value=opts["map"], detail=exc)) from exc
-        if not mapping.mapped:
-            raise CommandError(NO_USABLE_COLUMN.format(
-                name=opts["file"].name, known=", ".join(columns.LIST_FIELDS)))
-        table = columns.canonical_list(raw, mapping)
-        return table.append_column("row_number", raw.column("row_number")), mapping
+        return table, report
 
 
 def write_result(result: pa.Table, path: Path) -> None:
