@@ -2,19 +2,43 @@
 result the worklists read, and additive summaries per region code that the dashboard reads.
 Nothing is computed per request."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
 class TargetRules(models.Model):
-    """Which welfare statuses a region counts as its target (the nearest region above with a
-    row wins; none: extreme poor, poor and vulnerable)."""
+    """Which families a region counts as its target: welfare statuses, optionally within a
+    desil range (the nearest region above with a row wins; none: extreme poor, poor and
+    vulnerable, any desil)."""
 
     region = models.OneToOneField("regions.Region", on_delete=models.PROTECT, related_name="+")
     target_statuses = models.JSONField(_("target statuses"), default=list)
+    desil_min = models.PositiveSmallIntegerField(_("from desil"), null=True, blank=True)
+    desil_max = models.PositiveSmallIntegerField(_("up to desil"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True, null=True)
 
     def __str__(self) -> str:
-        return f"{self.region_id} {self.target_statuses}"
+        return f"{self.region_id} {self.target_statuses} {self.desil_min}-{self.desil_max}"
+
+
+class RefreshLock(models.Model):
+    """One row per region whose convergence is refreshed: the lease that serialises two
+    refreshes of the same region (``services.refresh_lock``), taken and released with a
+    conditional UPDATE, so it holds no database lock while the region recomputes."""
+
+    region_code = models.CharField(max_length=13, primary_key=True)
+    holder = models.CharField(max_length=64, blank=True)
+    acquired_at = models.DateTimeField(null=True)
+    #: When the last refresh that finished had started: a refresh requested before that
+    #: moment has nothing left to do.
+    last_started_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.holder or '-'}"
 
 
 class ConvergenceRun(models.Model):

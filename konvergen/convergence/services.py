@@ -4,13 +4,20 @@ to the engine set-wise, and its tables are written back with ``bulk.insert_table
 transaction with one audit row per dataset."""
 
 import logging
+import os
+import threading
 import time
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from django.db import connection, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from konvergen.audit.services import audit_record
 from konvergen.convergence import engine
@@ -20,11 +27,13 @@ from konvergen.convergence.models import (
     FamilyConvergence,
     NeedConvergence,
     ProgrammeConvergence,
+    RefreshLock,
     RegionConvergence,
     TargetRules,
 )
 from konvergen.linkage.duplicates import survivor_map
-from konvergen.programs.models import Intervention, Programme
+from konvergen.programs.models import GroupMember, Intervention, Programme
+from konvergen.registry import jobs
 from konvergen.registry.bulk import fetch_arrow, insert_table
 from konvergen.registry.models import Dataset, Family, FamilyRecord, Person, Snapshot
 from konvergen.welfare.models import FamilyWelfare, WelfareRun
@@ -32,6 +41,8 @@ from konvergen.welfare.models import FamilyWelfare, WelfareRun
 log = logging.getLogger(__name__)
 
 DEFAULT_TARGET_STATUSES = (1, 2, 3)
+ERR_TARGET_STATUS = _("Unknown welfare status.")
+ERR_TARGET_DESIL = _("The desil range must lie within 1–10 and not be empty.")
 SUMMARY_MODELS = (
     FamilyConvergence,
     RegionConvergence,
@@ -46,14 +57,146 @@ def _self_and_ancestors(code: str) -> list[str]:
     return [".".join(parts[:n]) for n in range(len(parts), 0, -1)]
 
 
-def target_statuses(region_code: str) -> tuple[int, ...]:
-    """The welfare statuses the region (or the nearest region above) counts as target."""
+@dataclass(frozen=True)
+class Target:
+    """The target definition in force for a region, and the region that set it (``owner``
+    empty: the default)."""
+
+    statuses: tuple[int, ...]
+    desil_min: int | None = None
+    desil_max: int | None = None
+    owner: str = ""
+
+
+def target_rules(region_code: str) -> Target:
+    """The target definition of the region, or of the nearest region above with one."""
     codes = _self_and_ancestors(region_code)
     rules = {r.region_id: r for r in TargetRules.objects.filter(region_id__in=codes)}
     for code in codes:
         if code in rules and rules[code].target_statuses:
-            return tuple(int(s) for s in rules[code].target_statuses)
-    return DEFAULT_TARGET_STATUSES
+            r = rules[code]
+            return Target(tuple(int(s) for s in r.target_statuses), r.desil_min, r.desil_max,
+                          code)
+    return Target(DEFAULT_TARGET_STATUSES)
+
+
+def target_statuses(region_code: str) -> tuple[int, ...]:
+    """The welfare statuses the region (or the nearest region above) counts as target."""
+    return target_rules(region_code).statuses
+
+
+def target_rules_set(
+    *, region, statuses, desil_min: int | None, desil_max: int | None, acting_user
+) -> TargetRules:
+    """Set which families ``region`` counts as its target (audited), then refresh its
+    convergence (a background job). No status at all removes the region's own rule, so the
+    region above (or the default) applies again."""
+    from konvergen.welfare.models import Status
+
+    statuses = sorted({int(s) for s in statuses})
+    if any(s not in Status.values for s in statuses):
+        raise ValidationError(ERR_TARGET_STATUS)
+    if desil_min is not None and desil_max is not None and desil_min > desil_max:
+        raise ValidationError(ERR_TARGET_DESIL)
+    for bound in (desil_min, desil_max):
+        if bound is not None and not 1 <= bound <= 10:
+            raise ValidationError(ERR_TARGET_DESIL)
+    before = target_rules(region.code)
+    with transaction.atomic():
+        rules = TargetRules.objects.select_for_update().filter(region=region).first()
+        if not statuses:
+            if rules is not None:
+                rules.delete()
+            rules = TargetRules(region=region, target_statuses=[])
+        else:
+            rules = rules or TargetRules(region=region)
+            rules.target_statuses = statuses
+            rules.desil_min, rules.desil_max = desil_min, desil_max
+            rules.updated_by = acting_user if getattr(acting_user, "pk", None) else None
+            rules.save()
+        after = target_rules(region.code)
+        audit_record(
+            actor=acting_user,
+            action="convergence.target_rules",
+            object_type="convergence.targetrules",
+            object_id=region.code,
+            object_repr=str(region),
+            region_code=region.code,
+            changes={
+                "statuses": [list(before.statuses), list(after.statuses)],
+                "desil_min": [before.desil_min, after.desil_min],
+                "desil_max": [before.desil_max, after.desil_max],
+                "inherited_from": [before.owner, after.owner],
+            },
+        )
+    jobs.start(_refresh_job, region.code, getattr(acting_user, "pk", None))
+    return rules
+
+
+def _refresh_job(region_code: str, user_id: int | None) -> None:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    convergence_refresh(region_code=region_code, acting_user=user)
+
+
+# --- Serialising refreshes of one region -----------------------------------------------------
+
+#: A lock held longer than this belongs to a process that died; the next refresh takes it.
+LOCK_LEASE = timedelta(minutes=30)
+LOCK_POLL_SECONDS = 0.2
+
+
+def _holder() -> str:
+    return f"{os.getpid()}:{threading.get_ident()}:{uuid.uuid4().hex[:8]}"
+
+
+class refresh_lock:  # noqa: N801 (used as a context manager)
+    """Hold the refresh lease of ``region_code`` (a ``RefreshLock`` row), waiting while
+    another refresh of the same region holds it: one conditional UPDATE takes it, another
+    gives it back, so no database lock is held while the region recomputes (SQLite stays
+    writable) and the same code serialises on PostgreSQL. ``skip`` is true when a refresh
+    that started after ``requested_at`` finished while we waited: nothing is left to do."""
+
+    def __init__(self, region_code: str, *, requested_at=None, timeout: float | None = None):
+        self.code = region_code
+        self.requested_at = requested_at or timezone.now()
+        self.timeout = timeout
+        self.holder = _holder()
+        self.skip = False
+        self.started_at = None
+
+    def __enter__(self) -> "refresh_lock":
+        try:
+            with transaction.atomic():
+                RefreshLock.objects.get_or_create(region_code=self.code)
+        except IntegrityError:
+            pass  # created by a concurrent refresh
+        waited = 0.0
+        while True:
+            now = timezone.now()
+            free = Q(holder="") | Q(acquired_at__lt=now - LOCK_LEASE)
+            taken = RefreshLock.objects.filter(free, region_code=self.code).update(
+                holder=self.holder, acquired_at=now
+            )
+            if taken:
+                break
+            if self.timeout is not None and waited >= self.timeout:
+                raise TimeoutError(f"convergence refresh of {self.code} is locked")
+            time.sleep(LOCK_POLL_SECONDS)
+            waited += LOCK_POLL_SECONDS
+        self.started_at = timezone.now()
+        last = RefreshLock.objects.filter(region_code=self.code).values_list(
+            "last_started_at", flat=True
+        ).first()
+        self.skip = last is not None and last > self.requested_at
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        done = {} if exc_type or self.skip else {"last_started_at": self.started_at}
+        RefreshLock.objects.filter(region_code=self.code, holder=self.holder).update(
+            holder="", acquired_at=None, **done
+        )
 
 
 def latest_snapshot(dataset) -> Snapshot | None:
@@ -114,15 +257,45 @@ def _programmes(programmes: list[Programme], need_codes: tuple[str, ...]) -> tup
 
 def interventions_table(dataset, year: int) -> pa.Table:
     """The period's interventions on the dataset's families, a merged person's counted for
-    the surviving person's family (``linkage.duplicates.survivor_map``)."""
+    the surviving person's family (``linkage.duplicates.survivor_map``), and its
+    interventions to groups with a member in the dataset (``family_id`` empty)."""
     it, ft = Intervention._meta.db_table, Family._meta.db_table
+    gm, pe = GroupMember._meta.db_table, Person._meta.db_table
     table = fetch_arrow(
         connection,
-        f"SELECT i.programme_id, i.family_id, i.person_id, i.status, i.value FROM {it} i "
-        f"JOIN {ft} f ON f.id = i.family_id WHERE f.dataset_id = %s AND i.year = %s",
-        [dataset.pk, year],
+        f"SELECT i.programme_id, i.family_id, i.person_id, i.group_id, i.status, i.value "
+        f"FROM {it} i JOIN {ft} f ON f.id = i.family_id "
+        f"WHERE f.dataset_id = %s AND i.year = %s "
+        f"UNION ALL "
+        f"SELECT i.programme_id, NULL, NULL, i.group_id, i.status, i.value FROM {it} i "
+        f"WHERE i.family_id IS NULL AND i.year = %s AND i.group_id IN ("
+        f"SELECT m.group_id FROM {gm} m JOIN {pe} pe ON pe.id = m.person_id "
+        f"WHERE pe.dataset_id = %s)",
+        [dataset.pk, year, year, dataset.pk],
     )
     table = engine.conform(table, {**engine.INTERVENTION_INPUT, "person_id": pa.int64()})
+    return _to_survivor_families(dataset, table)
+
+
+def group_members_table(dataset) -> pa.Table:
+    """``group_id``, ``family_id`` of every member (in the dataset) of a group that has an
+    intervention to the whole group; a merged person's survivor's family."""
+    it, gm, pe = (
+        Intervention._meta.db_table, GroupMember._meta.db_table, Person._meta.db_table
+    )
+    table = fetch_arrow(
+        connection,
+        f"SELECT m.group_id, pe.family_id, pe.id AS person_id FROM {gm} m "
+        f"JOIN {pe} pe ON pe.id = m.person_id WHERE pe.dataset_id = %s AND m.group_id IN "
+        f"(SELECT group_id FROM {it} WHERE family_id IS NULL AND group_id IS NOT NULL)",
+        [dataset.pk],
+    )
+    table = engine.conform(table, {**engine.MEMBER_INPUT, "person_id": pa.int64()})
+    return _to_survivor_families(dataset, table)
+
+
+def _to_survivor_families(dataset, table: pa.Table) -> pa.Table:
+    """Rows of a merged person (``person_id``) count for the surviving person's family."""
     merged = survivor_map(dataset)
     if merged and table.num_rows:
         families = dict(
@@ -141,7 +314,10 @@ def interventions_table(dataset, year: int) -> pa.Table:
 
 def _years(dataset, programmes: list[Programme]) -> list[int]:
     years = set(
-        Intervention.objects.filter(family__dataset=dataset)
+        Intervention.objects.filter(
+            Q(family__dataset=dataset)
+            | Q(family__isnull=True, group__memberships__person__dataset=dataset)
+        )
         .values_list("year", flat=True)
         .distinct()
     )
@@ -150,24 +326,41 @@ def _years(dataset, programmes: list[Programme]) -> list[int]:
     return sorted(years) or [timezone.now().year]
 
 
-def convergence_refresh_dataset(*, dataset: Dataset, acting_user=None) -> list[ConvergenceRun]:
-    """Recompute every period of the dataset's latest classified snapshot."""
+def convergence_refresh_dataset(
+    *, dataset: Dataset, acting_user=None, requested_at=None
+) -> list[ConvergenceRun]:
+    """Recompute every period of the dataset's latest classified snapshot. Two refreshes of
+    the same region run one after the other (``refresh_lock``); a refresh requested before
+    one that has since finished returns that one's runs."""
+    with refresh_lock(dataset.region_id, requested_at=requested_at) as lock:
+        if lock.skip:
+            return list(ConvergenceRun.objects.filter(snapshot__dataset=dataset))
+        return _refresh_dataset(dataset=dataset, acting_user=acting_user)
+
+
+def _refresh_dataset(*, dataset: Dataset, acting_user=None) -> list[ConvergenceRun]:
     snapshot = latest_snapshot(dataset)
     if snapshot is None:
         return []
     started = time.perf_counter()
     run_config = WelfareRun.objects.get(snapshot=snapshot).config
     need_codes = tuple(i["code"] for i in run_config.get("indicators", []))
-    statuses = target_statuses(dataset.region_id)
-    config = engine.ConvergenceConfig(target_statuses=statuses, need_codes=need_codes)
+    target = target_rules(dataset.region_id)
+    statuses = target.statuses
+    config = engine.ConvergenceConfig(
+        target_statuses=statuses, need_codes=need_codes,
+        target_desil_min=target.desil_min, target_desil_max=target.desil_max,
+    )
     families = _families(snapshot)
     programmes = list(programmes_for(dataset.region_id))
     prog_table, locations = _programmes(programmes, need_codes)
+    members = group_members_table(dataset)
     results = []
     for year in _years(dataset, programmes):
         interventions = interventions_table(dataset, year)
         result = engine.compute(
-            families, prog_table, interventions, config=config, locations=locations
+            families, prog_table, interventions, config=config, locations=locations,
+            members=members,
         )
         results.append((year, interventions.num_rows, result))
     with transaction.atomic():
@@ -185,6 +378,7 @@ def convergence_refresh_dataset(*, dataset: Dataset, acting_user=None) -> list[C
                 interventions=count,
                 config={
                     "target_statuses": list(statuses),
+                    "target_desil": [target.desil_min, target.desil_max],
                     "received_statuses": list(config.received_statuses),
                     "need_codes": list(need_codes),
                     "programmes": [p.pk for p in programmes],

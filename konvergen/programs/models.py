@@ -106,22 +106,48 @@ class Programme(models.Model):
 
 
 class Group(models.Model):
+    """A UMKM group, KUBE or cooperative of one desa, recorded by the organisation that
+    accompanies it; an intervention to the group counts for every member's family."""
+
     class Kind(models.TextChoices):
         UMKM = "umkm", _("UMKM group")
         KUBE = "kube", "KUBE"
         COOPERATIVE = "cooperative", _("Cooperative")
         OTHER = "other", _("Other")
 
+    class Kur(models.TextChoices):
+        NONE = "none", _("Not applied")
+        APPLIED = "applied", _("Applied")
+        APPROVED = "approved", _("Approved")
+        DISBURSED = "disbursed", _("Disbursed")
+        REJECTED = "rejected", _("Rejected")
+
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)
     region_code = models.CharField(_("desa/kelurahan"), max_length=13, db_index=True)
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+",
+        related_name="+", verbose_name=_("organisation"),
+    )
+    kur_status = models.CharField(
+        _("KUR access"), max_length=10, choices=Kur.choices, default=Kur.NONE
+    )
+    kur_date = models.DateField(_("KUR status date"), null=True, blank=True)
+    kur_amount = models.DecimalField(
+        _("KUR credit (Rp)"), max_digits=16, decimal_places=0, null=True, blank=True
     )
     members: models.ManyToManyField = models.ManyToManyField(
         "registry.Person", through="GroupMember", related_name="+"
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, null=True)
+
+    class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        ordering = ["region_code", "name"]
 
     def __str__(self) -> str:
         return self.name
@@ -149,7 +175,10 @@ class Intervention(models.Model):
         STOPPED = "stopped", _("Stopped")
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="interventions")
-    family = models.ForeignKey("registry.Family", on_delete=models.PROTECT, related_name="+")
+    #: Empty for an intervention to a whole group: it counts for every member's family.
+    family = models.ForeignKey(
+        "registry.Family", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     person = models.ForeignKey(
         "registry.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -163,6 +192,13 @@ class Intervention(models.Model):
     list_row = models.ForeignKey(
         "linkage.ListRow", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    #: The list and row number it came from: stable when the list is linked again (its
+    #: rows are rewritten), so a re-sync updates this intervention instead of adding one.
+    source_list = models.ForeignKey(
+        "linkage.BeneficiaryList", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    source_row = models.PositiveIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -176,9 +212,18 @@ class Intervention(models.Model):
                 fields=["programme", "year", "list_row"],
                 condition=models.Q(list_row__isnull=False),
                 name="intervention_list_row_once",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "year", "source_list", "source_row"],
+                condition=models.Q(source_list__isnull=False),
+                name="intervention_source_row_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(family__isnull=False) | models.Q(group__isnull=False),
+                name="intervention_family_or_group",
+            ),
         ]
         indexes = [models.Index(fields=["family", "year"], name="intervention_family_year")]
 
     def __str__(self) -> str:
-        return f"{self.programme_id}→{self.family_id} {self.year}"
+        return f"{self.programme_id}→{self.family_id or 'g%s' % self.group_id} {self.year}"

@@ -3,8 +3,9 @@ exclusion, stage reached and value delivered, from Arrow tables with DuckDB SQL.
 
 Public API::
 
-    ConvergenceConfig(target_statuses, received_statuses, need_codes)
-    compute(families, programmes, interventions, *, config, locations=None)
+    ConvergenceConfig(target_statuses, received_statuses, need_codes,
+                      target_desil_min, target_desil_max)
+    compute(families, programmes, interventions, *, config, locations=None, members=None)
         -> ConvergenceResult(families, regions, needs, programmes, budget)
 """
 
@@ -13,6 +14,7 @@ from konvergen.convergence.engine.compute import (
     FAMILY_INPUT,
     INTERVENTION_INPUT,
     LOCATION_INPUT,
+    MEMBER_INPUT,
     PROGRAMME_INPUT,
     RECEIVED,
     STAGE_GRADUATED,
@@ -29,6 +31,7 @@ __all__ = [
     "FAMILY_INPUT",
     "INTERVENTION_INPUT",
     "LOCATION_INPUT",
+    "MEMBER_INPUT",
     "PROGRAMME_INPUT",
     "RECEIVED",
     "STAGES",

@@ -51,9 +51,13 @@ LOCATION_INPUT = {"programme_id": pa.int64(), "code": pa.string()}
 INTERVENTION_INPUT = {
     "programme_id": pa.int64(),
     "family_id": pa.int64(),
+    "group_id": pa.int64(),
     "status": pa.string(),
     "value": pa.float64(),
 }
+#: Group memberships as families: an intervention to a group (``family_id`` empty,
+#: ``group_id`` set) counts for every member's family, its value shared equally among them.
+MEMBER_INPUT = {"group_id": pa.int64(), "family_id": pa.int64()}
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,18 @@ class ConvergenceConfig:
     target_statuses: tuple[int, ...] = (1, 2, 3)
     received_statuses: tuple[str, ...] = RECEIVED
     need_codes: tuple[str, ...] = field(default_factory=tuple)
+    #: Optional desil range a target family must also lie in (``None``: no bound).
+    target_desil_min: int | None = None
+    target_desil_max: int | None = None
+
+    def target_sql(self, status: str = "status", desil: str = "desil") -> str:
+        """SQL: is a family (``status``, ``desil`` expressions) a target family?"""
+        cond = f"coalesce({status} IN {_in(self.target_statuses)}, false)"
+        if self.target_desil_min is not None:
+            cond += f" AND coalesce({desil} >= {int(self.target_desil_min)}, false)"
+        if self.target_desil_max is not None:
+            cond += f" AND coalesce({desil} <= {int(self.target_desil_max)}, false)"
+        return f"({cond})"
 
 
 @dataclass
@@ -114,9 +130,9 @@ def _eligible_sql(desil: str, target: str) -> str:
 
 def _prepare(con: duckdb.DuckDBPyConnection, config: ConvergenceConfig) -> None:
     """Temp tables: ``pp`` (programmes with ``has_loc``), ``ploc`` (programme × desa inside
-    its locations) and ``got`` (family × programme received, with eligibility)."""
+    its locations), ``ii`` (interventions per family: a group's expanded to its members'
+    families) and ``got`` (family × programme received, with eligibility)."""
     received = _in(config.received_statuses)
-    target = _in(config.target_statuses)
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE pp AS
@@ -133,6 +149,19 @@ def _prepare(con: duckdb.DuckDBPyConnection, config: ConvergenceConfig) -> None:
           ON d.region_code = loc.code OR starts_with(d.region_code, loc.code || '.')
         """
     )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE ii AS
+        SELECT programme_id, family_id, status, value FROM i WHERE family_id IS NOT NULL
+        UNION ALL
+        SELECT i.programme_id, m.family_id, i.status, i.value / m.n AS value
+        FROM i JOIN (
+            SELECT group_id, family_id, count(*) OVER (PARTITION BY group_id) AS n
+            FROM (SELECT DISTINCT gm.group_id, gm.family_id FROM gm JOIN f USING (family_id))
+        ) m USING (group_id)
+        WHERE i.family_id IS NULL
+        """
+    )
     stage_case = (
         "CASE WHEN p.stage = 'group' AND i.status = 'completed' THEN 4 "
         "WHEN p.stage = 'group' THEN 3 WHEN p.stage = 'individual' THEN 2 "
@@ -144,9 +173,9 @@ def _prepare(con: duckdb.DuckDBPyConnection, config: ConvergenceConfig) -> None:
         SELECT i.family_id, i.programme_id, any_value(f.region_code) AS region_code,
                any_value(p.needs) AS pneeds, max({stage_case}) AS stage,
                sum(coalesce(i.value, 0)) AS value, count(*) AS interventions,
-               NOT bool_or({_eligible_sql("f.desil", f"coalesce(f.status IN {target}, false)")})
+               NOT bool_or({_eligible_sql("f.desil", config.target_sql("f.status", "f.desil"))})
                    AS outside
-        FROM i JOIN pp p USING (programme_id) JOIN f USING (family_id)
+        FROM ii i JOIN pp p USING (programme_id) JOIN f USING (family_id)
         LEFT JOIN ploc pl ON pl.programme_id = p.programme_id AND pl.region_code = f.region_code
         WHERE i.status IN {received}
         GROUP BY i.family_id, i.programme_id
@@ -158,7 +187,6 @@ def family_convergence(
     con: duckdb.DuckDBPyConnection, config: ConvergenceConfig
 ) -> duckdb.DuckDBPyRelation:
     """Per family convergence from ``f`` and the prepared ``got`` table."""
-    target = _in(config.target_statuses)
     bits = len(config.need_codes)
     if bits:
         overlap_terms = " | ".join(
@@ -177,7 +205,7 @@ def family_convergence(
             FROM got GROUP BY family_id
         )
         SELECT f.family_id, f.region_code, f.desil, f.status,
-               coalesce(f.status IN {target}, false) AS target,
+               {config.target_sql("f.status", "f.desil")} AS target,
                coalesce(f.needs, 0)::BIGINT AS needs,
                coalesce(g.covered, 0)::BIGINT AS covered,
                (coalesce(f.needs, 0) & ~coalesce(g.covered, 0))::BIGINT AS gaps,
@@ -216,6 +244,7 @@ def compute(
     *,
     config: ConvergenceConfig,
     locations: pa.Table | None = None,
+    members: pa.Table | None = None,
 ) -> ConvergenceResult:
     """Convergence figures of one snapshot's families and one period's interventions.
 
@@ -228,12 +257,17 @@ def compute(
         ``programme_id``, ``needs`` (mask of needs addressed), ``stage``, ``strategy``,
         ``sector``, ``funding_source``, ``organisation_id``, ``desil_min``, ``desil_max``.
     interventions : pa.Table
-        ``programme_id``, ``family_id``, ``status``, ``value`` — the period's interventions,
-        persons already resolved to their family.
+        ``programme_id``, ``family_id``, ``group_id``, ``status``, ``value`` — the period's
+        interventions, persons already resolved to their family; a row without
+        ``family_id`` is an intervention to the group ``group_id``.
     config : ConvergenceConfig
         Target statuses, received statuses, need bit order.
     locations : pa.Table, optional
         ``programme_id``, ``code``: where a programme runs (none = everywhere).
+    members : pa.Table, optional
+        ``group_id``, ``family_id``: the families of each group's members. A group
+        intervention counts for each of them (a group-stage programme gives them the
+        group-empowerment stage) with an equal share of its value.
 
     Returns
     -------
@@ -258,6 +292,7 @@ def compute(
     con.register("p", conform(programmes, PROGRAMME_INPUT))
     con.register("i", conform(interventions, INTERVENTION_INPUT))
     con.register("loc", conform(locations, LOCATION_INPUT))
+    con.register("gm", conform(members, MEMBER_INPUT))
     _prepare(con, config)
     fc = family_convergence(con, config).to_arrow_table()
     con.register("fc", fc)
@@ -311,11 +346,10 @@ def compute(
         needs = pa.table({"region_code": pa.array([], pa.string()),
                           "indicator": pa.array([], pa.string()),
                           **{c: pa.array([], pa.int64()) for c in need_names}})
-    target = _in(config.target_statuses)
     # Eligibility counted on (desa, desil, target) groups, not families: cheap at any scale.
     desa_programmes = f"""
         WITH grp AS (
-            SELECT region_code, desil, coalesce(status IN {target}, false) AS target,
+            SELECT region_code, desil, {config.target_sql()} AS target,
                    count(*) AS n
             FROM f GROUP BY ALL
         ),
