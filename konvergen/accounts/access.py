@@ -42,6 +42,10 @@ FEATURES: dict[str, frozenset[str]] = {
     "programmes_manage": frozenset({Role.ADMIN, Role.TKPK, Role.AGENCY, Role.PARTNER}),
     "convergence": _ALL_ROLES,
     "worklists": frozenset({Role.ADMIN, Role.TKPK, Role.AGENCY, Role.PARTNER, Role.VILLAGE}),
+    # Groups hold members' names and NIKs: no viewer or national coordinator.
+    "groups": frozenset({Role.ADMIN, Role.TKPK, Role.AGENCY, Role.PARTNER, Role.VILLAGE}),
+    "groups_manage": frozenset({Role.ADMIN, Role.TKPK, Role.AGENCY, Role.PARTNER}),
+    "target_settings": frozenset({Role.ADMIN, Role.TKPK}),
 }
 
 #: Roles that see personal data inside their scope because their work needs it.
@@ -257,3 +261,53 @@ def access_programme(user, programme_id: int, *, manage: bool = False):
         if orgs is not None and programme.organisation_id not in orgs:
             raise Http404(NOT_FOUND)
     return programme
+
+
+def groups_q(user, *, manage: bool = False) -> Q:
+    """Groups (UMKM, KUBE, cooperatives) the user may see (or, with ``manage``, change):
+    administrators and the secretariat every group of their region, village operators (to
+    read) the groups of their desa, agency officers and partners their own organisation's
+    groups within their region."""
+    feature = "groups_manage" if manage else "groups"
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Q()
+    q = Q(pk__in=[])
+    for a in assignments(user):
+        if a.role not in FEATURES[feature]:
+            continue
+        where = scope_q([a.region_id], "region_code")
+        if a.role in (Role.AGENCY, Role.PARTNER):
+            if not a.organisation_id:
+                continue
+            where &= Q(organisation_id=a.organisation_id)
+        q |= where
+    return q
+
+
+def group_organisations(user, region_code: str) -> set[int] | None:
+    """Organisations on whose behalf the user records groups in ``region_code``: ``None``
+    means any organisation (administrators and the secretariat)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return None
+    orgs: set[int] = set()
+    for a in assignments(user):
+        if a.role not in FEATURES["groups_manage"] or not _covers(a.region_id, region_code):
+            continue
+        if a.role in (Role.ADMIN, Role.TKPK):
+            return None
+        if a.organisation_id:
+            orgs.add(a.organisation_id)
+    return orgs
+
+
+def access_group(user, group_id: int, *, manage: bool = False):
+    """A group the user may see (``groups_q``), or change with ``manage``. Http404
+    otherwise, the same as for a group that does not exist."""
+    from konvergen.programs.models import Group
+
+    try:
+        return Group.objects.select_related("organisation").filter(
+            groups_q(user, manage=manage)
+        ).get(pk=group_id)
+    except (Group.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None

@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import Q
 
 from konvergen.convergence.services import latest_snapshot
-from konvergen.programs.models import Intervention, Programme
+from konvergen.programs.models import GroupMember, Intervention, Programme
 from konvergen.registry.bulk import fetch_arrow
 from konvergen.registry.models import Dataset, Family, FamilyRecord, Person
 from konvergen.welfare.engine import STATUS_KEYS
@@ -16,6 +16,7 @@ from konvergen.welfare.models import FamilyWelfare, WelfareRun
 FAMILY_COLUMNS = ["family_id", "desa_code", "desil", "status"]
 INTERVENTION_COLUMNS = [
     "programme_code", "family_id", "person_id", "period", "status", "value", "programme_needs",
+    "group_id",
 ]
 
 
@@ -77,11 +78,14 @@ def families_table(region_code: str | None = None) -> pa.Table:
 
 
 def interventions_table(region_code: str | None = None) -> pa.Table:
-    it, pt, ft, pe = (
+    """One row per intervention on a family; an intervention to a group gives one row per
+    member family (``group_id`` set, ``value`` its equal share)."""
+    it, pt, ft, pe, gm = (
         Intervention._meta.db_table,
         Programme._meta.db_table,
         Family._meta.db_table,
         Person._meta.db_table,
+        GroupMember._meta.db_table,
     )
     where, params = "", []
     if region_code:
@@ -89,13 +93,22 @@ def interventions_table(region_code: str | None = None) -> pa.Table:
         params = [region_code, region_code + ".%"]
     rows = fetch_arrow(
         connection,
+        f"SELECT * FROM ("
         f"SELECT p.code AS programme_code, f.source_id AS family_id, "
         f"CASE WHEN p.target_unit = 'person' THEN pe.source_id ELSE '' END AS person_id, "
-        f"i.year AS period, i.status, i.value, p.needs AS programme_needs "
+        f"i.year AS period, i.status, i.value, p.needs AS programme_needs, "
+        f"NULL AS group_id, i.id AS intervention_id "
         f"FROM {it} i JOIN {pt} p ON p.id = i.programme_id JOIN {ft} f ON f.id = i.family_id "
         f"LEFT JOIN {pe} pe ON pe.id = i.person_id {where} "
-        f"ORDER BY p.code, f.source_id, i.id",
-        params,
+        f"UNION ALL "
+        f"SELECT p.code, f.source_id, '', i.year, i.status, i.value, p.needs, i.group_id, i.id "
+        f"FROM {it} i JOIN {pt} p ON p.id = i.programme_id "
+        f"JOIN (SELECT DISTINCT m.group_id, pe.family_id FROM {gm} m "
+        f"JOIN {pe} pe ON pe.id = m.person_id) mf ON mf.group_id = i.group_id "
+        f"JOIN {ft} f ON f.id = mf.family_id WHERE i.family_id IS NULL "
+        f"{where.replace('WHERE', 'AND (') + ')' if where else ''}"
+        f") x ORDER BY programme_code, family_id, intervention_id",
+        params * 2,
     )
     if rows.num_rows == 0:
         return pa.table({c: pa.array([], pa.string()) for c in INTERVENTION_COLUMNS})
@@ -105,8 +118,25 @@ def interventions_table(region_code: str | None = None) -> pa.Table:
         ";".join(json.loads(n) if isinstance(n, str) else (n or []))
         for n in rows.column("programme_needs").to_pylist()
     ]
-    return rows.set_column(
-        rows.column_names.index("programme_needs"), "programme_needs", pa.array(needs)
-    ).set_column(
-        rows.column_names.index("value"), "value", rows.column("value").cast(pa.int64())
+    # A group intervention's value is shared equally among its member families.
+    ids = rows.column("intervention_id").cast(pa.int64())
+    counts = pa.table({"intervention_id": ids}).group_by("intervention_id").aggregate(
+        [("intervention_id", "count")]
     )
+    per = dict(zip(counts.column("intervention_id").to_pylist(),
+                   counts.column("intervention_id_count").to_pylist(), strict=True))
+    values = [
+        round(float(v or 0) / per[i]) for v, i in zip(
+            rows.column("value").to_pylist(), ids.to_pylist(), strict=True)
+    ]
+    group = ["" if g is None else str(g) for g in rows.column("group_id").to_pylist()]
+    return pa.table({
+        "programme_code": rows.column("programme_code").cast(pa.string()),
+        "family_id": rows.column("family_id").cast(pa.string()),
+        "person_id": rows.column("person_id").cast(pa.string()),
+        "period": rows.column("period").cast(pa.int64()),
+        "status": rows.column("status").cast(pa.string()),
+        "value": pa.array(values, pa.int64()),
+        "programme_needs": pa.array(needs, pa.string()),
+        "group_id": pa.array(group, pa.string()),
+    })

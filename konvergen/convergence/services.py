@@ -151,7 +151,7 @@ def _holder() -> str:
     return f"{os.getpid()}:{threading.get_ident()}:{uuid.uuid4().hex[:8]}"
 
 
-class refresh_lock:  # noqa: N801 (used as a context manager)
+class refresh_lock:
     """Hold the refresh lease of ``region_code`` (a ``RefreshLock`` row), waiting while
     another refresh of the same region holds it: one conditional UPDATE takes it, another
     gives it back, so no database lock is held while the region recomputes (SQLite stays

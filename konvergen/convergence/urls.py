@@ -9,4 +9,6 @@ urlpatterns = [
     path("<str:code>/values.json", views.region_values, name="values"),
     path("<str:code>/worklist/", views.worklist, name="worklist"),
     path("<str:code>/worklist.xlsx", views.worklist_xlsx, name="worklist-xlsx"),
+    path("<str:code>/worklist/plan/", views.worklist_plan, name="worklist-plan"),
+    path("<str:code>/targets/", views.target_rules, name="targets"),
 ]

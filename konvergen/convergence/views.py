@@ -1,20 +1,26 @@
 """Convergence dashboard and worklists: stored summaries only, access-checked first."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from konvergen.accounts import access
-from konvergen.convergence import selectors
+from konvergen.convergence import selectors, services
+from konvergen.convergence.forms import PlanForm, TargetRulesForm
 from konvergen.core.xlsx import xlsx_response
+from konvergen.programs import services as program_services
 from konvergen.programs.models import Programme
-from konvergen.regions.models import Region
+from konvergen.regions.models import Level, Region
 from konvergen.welfare.services import small_cell_k
 
 WORKLIST_PAGE = 500
@@ -76,7 +82,10 @@ def dashboard(request, code: str):
         request,
         "convergence/dashboard.html",
         {"region": region, "years": years, "year": year, "k": k, **cached,
-         "map_url": reverse("regions:map", args=[code])},
+         "map_url": reverse("regions:map", args=[code]),
+         "can_targets": region.level <= Level.KABKOTA
+         and access.covers_any(access.scope_codes(request.user, feature="target_settings"),
+                               code)},
     )
 
 
@@ -196,6 +205,13 @@ def worklist(request, code: str):
     total = rows.count()
     page = list(_worklist_rows(rows[:WORKLIST_PAGE], runs, labels, personal))
     need_options = [(c, labels.get(c, c)) for r in runs[:1] for c in r.config["need_codes"]]
+    programmes = _plan_programmes(request.user, code, need)
+    plan_form = None
+    if programmes:
+        plan_form = PlanForm(
+            programmes=Programme.objects.filter(pk__in=[p.pk for p in programmes]),
+            initial={"year": (year or 0) + 1},
+        )
     return render(
         request,
         "convergence/worklist.html",
@@ -209,6 +225,106 @@ def worklist(request, code: str):
             "rows": page,
             "total": total,
             "shown": len(page),
+            "plan_form": plan_form,
+            "query": urlencode({"year": year or "", "need": need or ""}),
+        },
+    )
+
+
+def _plan_programmes(user, code: str, need: str | None) -> list[Programme]:
+    """Programmes addressing ``need`` that can reach ``code`` and that the user manages
+    (an officer: their organisation's; the secretariat: every one of its region)."""
+    if not need or not access.has_feature(user, "programmes_manage"):
+        return []
+    scopes = access.scope_codes(user, feature="programmes_manage")
+    candidates = (
+        services.programmes_for(code)
+        .filter(access.scope_q(scopes, "region__code"))
+        .select_related("organisation")
+        .order_by("code")
+    )
+    out = []
+    for programme in candidates:
+        if need not in (programme.needs or []):
+            continue
+        orgs = access.programme_organisations(user, programme.region_id)
+        if orgs is None or programme.organisation_id in orgs:
+            out.append(programme)
+    return out
+
+
+@login_required
+@require_POST
+def worklist_plan(request, code: str):
+    """Planned interventions for the next period from a worklist: the ticked families or
+    every family of the list, of one programme addressing the list's need (set-wise)."""
+    _region, _years, year, need, rows, _runs, _labels, _own = _worklist_params(request, code)
+    programmes = _plan_programmes(request.user, code, need)
+    if not programmes:
+        raise Http404(access.NOT_FOUND)
+    form = PlanForm(request.POST, programmes=Programme.objects.filter(
+        pk__in=[p.pk for p in programmes]))
+    back = reverse("convergence:worklist", args=[code]) + "?" + urlencode(
+        {"year": year or "", "need": need or ""})
+    if not form.is_valid():
+        messages.error(request, _("Choose a programme and a period."))
+        return redirect(back)
+    programme = access.access_programme(request.user, form.cleaned_data["programme"].pk,
+                                        manage=True)
+    if form.cleaned_data["scope"] == "selected":
+        ids = [int(v) for v in request.POST.getlist("family") if v.isdigit()]
+        rows = rows.filter(family_id__in=ids)
+    outcome = program_services.interventions_plan(
+        programme=programme, families=rows, year=form.cleaned_data["year"],
+        value=form.cleaned_data["value"], acting_user=request.user,
+    )
+    messages.success(request, _("%(planned)s planned interventions of %(programme)s for "
+                                "%(year)s.") % {**outcome, "programme": programme.name,
+                                                "year": form.cleaned_data["year"]})
+    return redirect(back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_rules(request, code: str):
+    """Which families the region counts as its target (secretariat and administrators)."""
+    region = access.access_region(request.user, code, feature="target_settings")
+    if region.level > Level.KABKOTA:
+        raise Http404(access.NOT_FOUND)
+    current = services.target_rules(region.code)
+    own = current.owner == region.code
+    initial = {
+        "statuses": [str(s) for s in current.statuses] if own else [],
+        "desil_min": current.desil_min if own else None,
+        "desil_max": current.desil_max if own else None,
+    }
+    form = TargetRulesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.target_rules_set(
+                region=region,
+                statuses=[int(s) for s in form.cleaned_data["statuses"]],
+                desil_min=form.cleaned_data["desil_min"],
+                desil_max=form.cleaned_data["desil_max"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Target rules saved; the convergence figures are "
+                                        "being recomputed."))
+            return redirect("convergence:targets", code=region.code)
+    owner = Region.objects.filter(code=current.owner).first() if current.owner else None
+    return render(
+        request,
+        "convergence/targets.html",
+        {
+            "region": region,
+            "form": form,
+            "current": current,
+            "current_labels": [selectors.status_label(s) for s in current.statuses],
+            "owner": owner,
+            "own": own,
         },
     )
 

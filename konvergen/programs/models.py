@@ -226,4 +226,5 @@ class Intervention(models.Model):
         indexes = [models.Index(fields=["family", "year"], name="intervention_family_year")]
 
     def __str__(self) -> str:
-        return f"{self.programme_id}→{self.family_id or 'g%s' % self.group_id} {self.year}"
+        beneficiary = self.family_id if self.family_id else f"group {self.group_id}"
+        return f"{self.programme_id}→{beneficiary} {self.year}"

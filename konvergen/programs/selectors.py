@@ -5,7 +5,8 @@ from django.db.models import Count, Q, Sum
 from konvergen.accounts import access
 from konvergen.linkage.models import BeneficiaryList
 from konvergen.organisations.models import Organisation
-from konvergen.programs.models import Intervention, Programme
+from konvergen.programs.models import Group, GroupMember, Intervention, Programme
+from konvergen.registry.models import Person
 
 
 def visible_programmes(user):
@@ -64,9 +65,104 @@ def usable_lists(user, programme: Programme):
 
 
 def family_interventions(family_id: int) -> list[Intervention]:
-    """The family's interventions (and its members'), newest period first."""
+    """The family's interventions (and its members'), and help to the groups its members
+    belong to, newest period first."""
+    groups = GroupMember.objects.filter(person__family_id=family_id).values("group_id")
     return list(
-        Intervention.objects.filter(family_id=family_id)
+        Intervention.objects.filter(
+            Q(family_id=family_id) | Q(family__isnull=True, group_id__in=groups)
+        )
         .select_related("programme", "programme__organisation", "person", "group")
         .order_by("-year", "programme__code")[:200]
+    )
+
+
+# --- Groups ----------------------------------------------------------------------------------
+
+
+def visible_groups(user, *, q: str = "", kind: str = ""):
+    """Groups the user may see (``access.groups_q``), with their member counts."""
+    groups = Group.objects.filter(access.groups_q(user))
+    if kind:
+        groups = groups.filter(kind=kind)
+    q = q.strip()
+    if q:
+        groups = groups.filter(Q(name__icontains=q) | Q(region_code__startswith=q))
+    return (
+        groups.select_related("organisation")
+        .annotate(n_members=Count("memberships", distinct=True),
+                  n_help=Count("interventions", distinct=True))
+        .order_by("region_code", "name")
+    )
+
+
+def group_organisations(user, region_code: str):
+    """Organisations the user may record a group for in ``region_code``."""
+    scopes = access.scope_codes(user, feature="groups_manage")
+    orgs = Organisation.objects.filter(access.scope_q(scopes, "region__code"), is_active=True)
+    allowed = access.group_organisations(user, region_code)
+    return orgs if allowed is None else orgs.filter(pk__in=allowed)
+
+
+def group_members(group: Group) -> list[GroupMember]:
+    return list(
+        GroupMember.objects.filter(group=group)
+        .select_related("person", "person__family")
+        .order_by("person__name", "pk")
+    )
+
+
+def group_interventions(group: Group) -> list[Intervention]:
+    return list(
+        Intervention.objects.filter(group=group, family__isnull=True)
+        .select_related("programme", "programme__organisation")
+        .order_by("-year", "programme__code")
+    )
+
+
+def person_candidates(user, group: Group, q: str, limit: int = 20) -> list[Person]:
+    """Current register persons (the latest snapshot) the user may see, in the group's
+    kab/kota, by NIK (16 digits, exact) or name, not yet members."""
+    q = q.strip()
+    if not q:
+        return []
+    scopes = access.scope_codes(user, feature="groups_manage")
+    persons = Person.objects.filter(
+        access.scope_q(scopes, "region_code"),
+        is_current=True,
+        region_code__startswith=group.region_code[:5] + ".",
+    ).exclude(pk__in=GroupMember.objects.filter(group=group).values("person_id"))
+    if q.isdigit():
+        persons = persons.filter(nik=q) if len(q) == 16 else persons.filter(nik__startswith=q)
+    else:
+        persons = persons.filter(name__icontains=q)
+    return list(persons.select_related("family").order_by("region_code", "name")[:limit])
+
+
+def group_programmes(user, group: Group) -> list[Programme]:
+    """Group-unit programmes that can reach the group's desa and that the user manages."""
+    from konvergen.convergence.services import programmes_for
+
+    scopes = access.scope_codes(user, feature="programmes_manage")
+    programmes = (
+        programmes_for(group.region_code)
+        .filter(target_unit="group")
+        .filter(access.scope_q(scopes, "region__code"))
+        .select_related("organisation")
+        .order_by("code")
+    )
+    out = []
+    for programme in programmes:
+        orgs = access.programme_organisations(user, programme.region_id)
+        if orgs is None or programme.organisation_id in orgs:
+            out.append(programme)
+    return out
+
+
+def family_groups(family_id: int) -> list[GroupMember]:
+    """Groups the family's members belong to (for the family profile)."""
+    return list(
+        GroupMember.objects.filter(person__family_id=family_id)
+        .select_related("group", "person")
+        .order_by("group__name")
     )

@@ -6,9 +6,10 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from konvergen.audit.services import audit_record, model_changes
 from konvergen.linkage.models import ListRow, RowStatus
@@ -37,6 +38,10 @@ PROGRAMME_FIELDS = [
 ERR_PERIOD = "the period ends before it starts"
 ERR_DESIL = "the desil range is empty"
 ERR_LIST_REGION = "the list belongs to another region's register"
+ERR_MEMBER_NOT_CURRENT = _lazy("This person is not in the latest register snapshot.")
+ERR_MEMBER_REGION = _lazy("This person lives outside the group's kabupaten/kota.")
+ERR_MEMBER_TWICE = _lazy("This person is already a member of the group.")
+ERR_NOT_GROUP_PROGRAMME = _lazy("Only programmes whose target unit is a group can help a group.")
 
 
 def _validate(fields: dict) -> None:
@@ -185,45 +190,68 @@ def interventions_from_list(
 ) -> dict:
     """Make the matched rows of a linked list the programme's beneficiaries in ``period``.
 
-    Idempotent: running it again after the review queue resolved rows adds the newly matched
-    rows, drops interventions whose row is no longer matched (rejected, undone) or now points
-    at another person, and keeps the rest. Set-wise: one DELETE and one INSERT … SELECT."""
+    Idempotent, keyed on (programme, period, list, row number) — which survives the list
+    being linked again (its rows are rewritten): a row still matched keeps its
+    intervention, updated to the row's current person and family and to ``status`` and
+    ``value``; a newly matched row gets one; a row no longer matched (rejected, undone,
+    gone) loses its. Set-wise: one DELETE, one UPDATE, one INSERT … SELECT."""
     region = beneficiary_list.dataset.region_id
     if not (programme.region_id == region or region.startswith(programme.region_id + ".")
             or programme.region_id.startswith(region + ".")):
         raise ValidationError(ERR_LIST_REGION)
     ours = Intervention.objects.filter(
-        programme=programme, year=period, list_row__beneficiary_list=beneficiary_list
+        programme=programme, year=period, source_list=beneficiary_list
     )
+    matched = ListRow.objects.filter(
+        beneficiary_list=beneficiary_list,
+        status=RowStatus.MATCHED,
+        person__isnull=False,
+        family__isnull=False,
+    )
+    row_of = matched.filter(row_number=OuterRef("source_row"))
     q = connection.ops.quote_name
     with transaction.atomic():
-        stale = ours.exclude(list_row__status=RowStatus.MATCHED) | ours.exclude(
-            person_id=F("list_row__person_id")
+        stale = ours.exclude(Exists(row_of))
+        removed_count = stale.count()
+        if removed_count:
+            gone = Intervention.objects.filter(pk__in=list(stale.values_list("pk", flat=True)))
+            gone._raw_delete(gone.db)
+        current = ours.annotate(
+            r_id=Subquery(row_of.values("pk")[:1]),
+            r_person=Subquery(row_of.values("person_id")[:1]),
+            r_family=Subquery(row_of.values("family_id")[:1]),
         )
-        removed = Intervention.objects.filter(pk__in=list(stale.values_list("pk", flat=True)))
-        removed_count = removed.count()
-        removed._raw_delete(removed.db)
-        rows = ListRow.objects.filter(
-            beneficiary_list=beneficiary_list,
-            status=RowStatus.MATCHED,
-            person__isnull=False,
-            family__isnull=False,
-        ).exclude(pk__in=ours.values("list_row_id"))
+        updated = current.filter(
+            Q(list_row__isnull=True) | ~Q(list_row_id=F("r_id")) | ~Q(person_id=F("r_person"))
+            | ~Q(family_id=F("r_family")) | ~Q(status=status) | ~Q(value=int(value))
+        ).count()
+        if updated:
+            ours.update(
+                list_row_id=Subquery(row_of.values("pk")[:1]),
+                person_id=Subquery(row_of.values("person_id")[:1]),
+                family_id=Subquery(row_of.values("family_id")[:1]),
+                status=status,
+                value=int(value),
+            )
+        rows = matched.exclude(row_number__in=ours.values("source_row"))
         sql, params = (
-            rows.annotate(k_family=F("family_id"), k_person=F("person_id"), k_row=F("pk"))
-            .values_list("k_family", "k_person", "k_row")
+            rows.annotate(k_family=F("family_id"), k_person=F("person_id"), k_row=F("pk"),
+                          k_number=F("row_number"))
+            .values_list("k_family", "k_person", "k_row", "k_number")
             .query.sql_with_params()
         )
         table = q(Intervention._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} ({q('programme_id')}, {q('family_id')}, "
-                f"{q('person_id')}, {q('list_row_id')}, {q('year')}, {q('status')}, "
+                f"{q('person_id')}, {q('list_row_id')}, {q('source_row')}, "
+                f"{q('source_list_id')}, {q('year')}, {q('status')}, "
                 f"{q('value')}, {q('created_by_id')}, {q('created_at')}) "
-                f"SELECT %s, sub.k_family, sub.k_person, sub.k_row, %s, %s, %s, %s, %s "
-                f"FROM ({sql}) sub",
+                f"SELECT %s, sub.k_family, sub.k_person, sub.k_row, sub.k_number, %s, %s, %s, "
+                f"%s, %s, %s FROM ({sql}) sub",
                 [
                     programme.pk,
+                    beneficiary_list.pk,
                     period,
                     status,
                     int(value),
@@ -242,21 +270,40 @@ def interventions_from_list(
             changes={
                 "list": beneficiary_list.pk,
                 "period": period,
+                "status": status,
                 "added": added,
+                "updated": updated,
                 "removed": removed_count,
                 "total": total,
             },
         )
     hooks.changed(region_code=programme.region_id)
-    return {"added": added, "removed": removed_count, "total": total}
+    return {"added": added, "updated": updated, "removed": removed_count, "total": total}
 
 
-def group_create(
-    *, name: str, kind: str, region_code: str, organisation=None, persons=(), acting_user
-) -> Group:
+GROUP_FIELDS = ["name", "kind", "region_code", "organisation", "kur_status", "kur_date",
+                "kur_amount"]
+
+
+def _group_changes(fields: dict) -> dict:
+    out = {}
+    for name, value in fields.items():
+        if name == "organisation":
+            name, value = "organisation_id", getattr(value, "pk", value)
+        out[name] = str(value) if value is not None and name in ("kur_date", "kur_amount") \
+            else value
+    return out
+
+
+def group_create(*, name: str, kind: str, region_code: str, organisation=None, persons=(),
+                 acting_user, **fields) -> Group:
+    """Record a group (UMKM, KUBE, cooperative) of a desa, optionally with its first members
+    and its KUR access (``kur_status``, ``kur_date``, ``kur_amount``)."""
+    persons = list(persons)
     with transaction.atomic():
         group = Group.objects.create(
-            name=name, kind=kind, region_code=region_code, organisation=organisation
+            name=name, kind=kind, region_code=region_code, organisation=organisation,
+            created_by=acting_user if getattr(acting_user, "pk", None) else None, **fields,
         )
         GroupMember.objects.bulk_create(GroupMember(group=group, person=p) for p in persons)
         audit_record(
@@ -264,6 +311,141 @@ def group_create(
             action="programs.group_create",
             obj=group,
             region_code=region_code,
-            changes={"name": name, "kind": kind, "members": [p.source_id for p in persons]},
+            changes={
+                **_group_changes({"name": name, "kind": kind, "organisation": organisation,
+                                  **fields}),
+                "members": [p.source_id for p in persons],
+            },
         )
     return group
+
+
+def group_update(*, group: Group, acting_user, **fields) -> Group:
+    with transaction.atomic():
+        before = {f: getattr(group, f) for f in fields}
+        changes = {
+            k: [_group_changes({k: before[k]})[_key(k)], _group_changes({k: v})[_key(k)]]
+            for k, v in fields.items() if before[k] != v
+        }
+        for name, value in fields.items():
+            setattr(group, name, value)
+        group.save()
+        audit_record(
+            actor=acting_user,
+            action="programs.group_update",
+            obj=group,
+            region_code=group.region_code,
+            changes=changes,
+        )
+    _group_changed(group)
+    return group
+
+
+def _key(name: str) -> str:
+    return "organisation_id" if name == "organisation" else name
+
+
+def _group_changed(group: Group) -> None:
+    """Membership or place of a group that received help changed: refresh convergence."""
+    if group.interventions.exists():
+        hooks.changed(region_code=group.region_code)
+
+
+def group_member_add(*, group: Group, person, role: str = "", acting_user) -> GroupMember:
+    """Add a register person to the group: a current person of the same kab/kota."""
+    if not person.is_current:
+        raise ValidationError(ERR_MEMBER_NOT_CURRENT)
+    if person.region_code[:5] != group.region_code[:5]:
+        raise ValidationError(ERR_MEMBER_REGION)
+    with transaction.atomic():
+        membership, created = GroupMember.objects.get_or_create(
+            group=group, person=person, defaults={"role": role}
+        )
+        if not created:
+            raise ValidationError(ERR_MEMBER_TWICE)
+        audit_record(
+            actor=acting_user,
+            action="programs.group_member_add",
+            obj=group,
+            region_code=group.region_code,
+            changes={"person": person.source_id, "nik": person.nik, "role": role},
+        )
+    _group_changed(group)
+    return membership
+
+
+def group_member_remove(*, membership: GroupMember, acting_user) -> None:
+    group, person = membership.group, membership.person
+    with transaction.atomic():
+        membership.delete()
+        audit_record(
+            actor=acting_user,
+            action="programs.group_member_remove",
+            obj=group,
+            region_code=group.region_code,
+            changes={"person": person.source_id, "nik": person.nik},
+        )
+    _group_changed(group)
+
+
+def intervention_to_group(
+    *, programme: Programme, group: Group, year: int, status: str,
+    value: Decimal | int = 0, acting_user,
+) -> Intervention:
+    """Help given to a whole group: it counts for every member's family (a group-stage
+    programme gives them the group-empowerment stage), its value shared among them."""
+    if programme.target_unit != "group":
+        raise ValidationError(ERR_NOT_GROUP_PROGRAMME)
+    with transaction.atomic():
+        intervention = Intervention.objects.create(
+            programme=programme, group=group, family=None, year=year, status=status,
+            value=value, created_by=acting_user if getattr(acting_user, "pk", None) else None,
+        )
+        audit_record(
+            actor=acting_user,
+            action="programs.intervention_create",
+            obj=intervention,
+            region_code=group.region_code,
+            changes={"programme": programme.code, "group": group.pk, "year": year,
+                     "status": status, "value": str(value)},
+        )
+    hooks.changed(region_code=programme.region_id)
+    return intervention
+
+
+def interventions_plan(
+    *, programme: Programme, families, family_field: str = "family_id", year: int,
+    value: Decimal | int = 0, acting_user,
+) -> dict:
+    """Planned interventions of ``programme`` in ``year`` for ``families`` (a queryset whose
+    ``family_field`` is a register family, e.g. a worklist's rows): one INSERT … SELECT,
+    skipping families that already have one of this programme in that year; one audit row
+    with the count."""
+    q = connection.ops.quote_name
+    it = q(Intervention._meta.db_table)
+    sql, params = (
+        families.order_by().annotate(k_fid=F(family_field)).values_list("k_fid")
+        .query.sql_with_params()
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {it} ({q('programme_id')}, {q('family_id')}, {q('year')}, "
+            f"{q('status')}, {q('value')}, {q('created_by_id')}, {q('created_at')}) "
+            f"SELECT DISTINCT %s, sub.k_fid, %s, %s, %s, %s, %s FROM ({sql}) sub "
+            f"WHERE sub.k_fid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {it} x "
+            f"WHERE x.{q('programme_id')} = %s AND x.{q('year')} = %s "
+            f"AND x.{q('family_id')} = sub.k_fid)",
+            [programme.pk, year, Intervention.Status.PLANNED, int(value),
+             getattr(acting_user, "pk", None), timezone.now(), *params, programme.pk, year],
+        )
+        added = cursor.rowcount
+        audit_record(
+            actor=acting_user,
+            action="programs.interventions_plan",
+            obj=programme,
+            region_code=programme.region_id,
+            changes={"year": year, "planned": added, "value": int(value)},
+        )
+    if added:
+        hooks.changed(region_code=programme.region_id)
+    return {"planned": added}

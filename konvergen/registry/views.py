@@ -297,5 +297,6 @@ def family_detail(request, family_id: int):
             "needs_panel": welfare_selectors.family_needs(family.pk, record.snapshot_id),
             # Intervention panel (konvergen/programs).
             "family_interventions": program_selectors.family_interventions(family.pk),
+            "family_groups": program_selectors.family_groups(family.pk),
         },
     )

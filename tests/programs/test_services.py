@@ -130,12 +130,12 @@ def test_list_rows_become_interventions_idempotently(personas, tiny_register):
         programme=programme, beneficiary_list=blist, period=2026,
         acting_user=personas.dinsos_officer,
     )
-    assert first == {"added": 1, "removed": 0, "total": 1}
+    assert first == {"added": 1, "updated": 0, "removed": 0, "total": 1}
     again = interventions_from_list(
         programme=programme, beneficiary_list=blist, period=2026,
         acting_user=personas.dinsos_officer,
     )
-    assert again == {"added": 0, "removed": 0, "total": 1}
+    assert again == {"added": 0, "updated": 0, "removed": 0, "total": 1}
     # The review queue resolves row 2 (accept) and rejects row 1: a re-sync follows both.
     row2 = ListRow.objects.get(beneficiary_list=blist, row_number=2)
     row2.candidates = [{"person_id": "I0021"}]
@@ -148,7 +148,7 @@ def test_list_rows_become_interventions_idempotently(personas, tiny_register):
         programme=programme, beneficiary_list=blist, period=2026,
         acting_user=personas.dinsos_officer,
     )
-    assert synced == {"added": 1, "removed": 1, "total": 1}
+    assert synced == {"added": 1, "updated": 0, "removed": 1, "total": 1}
     only = Intervention.objects.get(programme=programme)
     assert only.family.source_id == "P002" and only.person.source_id == "I0021"
     assert AuditEntry.objects.filter(action="programs.interventions_from_list").count() == 3

@@ -49,6 +49,11 @@ def figures(region: str, period: int) -> dict:
         "period": period,
         "target_statuses": [STATUS_KEYS[s] for s in statuses],
         "received_statuses": received,
+        # [from, up to] (null: no bound) a target family's desil must also lie in.
+        "target_desil": next(
+            (r.config.get("target_desil") for r in runs if r.config.get("target_desil")),
+            [None, None],
+        ),
         "runs": [{"snapshot": r.snapshot_id, "computed_at": r.computed_at.isoformat()}
                  for r in runs],
         **{k: total.get(k, 0) for k in selectors.REGION_SUMS},
