@@ -81,6 +81,11 @@ MATRIX = {
     "programs:new": ({}, LINKAGE),
     "programs:detail": ({"programme_id": "PROGRAMME"}, BANDUNG_WIDE | {"village_operator"}),
     "programs:edit": ({"programme_id": "PROGRAMME"}, DINSOS_LIST),
+    "programs:groups": ({}, LINKAGE | {"village_operator"}),
+    "programs:group-new": ({}, LINKAGE),
+    "programs:group": ({"group_id": "GROUP"}, DINSOS_LIST | {"village_operator"}),
+    "programs:group-edit": ({"group_id": "GROUP"}, DINSOS_LIST),
+    "convergence:targets": ({"code": "32.04"}, {"admin", "tkpk_bandung"}),
     "convergence:index": ({}, WITH_REGION),
     "convergence:dashboard": ({"code": "32.04"}, BANDUNG_WIDE),
     "convergence:values": ({"code": "32.04"}, BANDUNG_WIDE),
@@ -96,6 +101,10 @@ NOT_GET = {
     "linkage:duplicates-find",
     "programs:catalogue-load",
     "programs:use-list",
+    "programs:group-member-add",
+    "programs:group-member-remove",
+    "programs:group-help",
+    "convergence:worklist-plan",
 }
 
 
@@ -177,7 +186,12 @@ def objects(personas, tmp_path):
         region=personas.bandung, strategy="burden", stage="charity", sector="food",
         funding_source="apbd_regency", year_start=2026, year_end=2026,
     )
+    from konvergen.programs.models import Group
+
+    group = Group.objects.create(name="KUBE Mawar", kind="kube", region_code="32.04.05.2001",
+                                 organisation=personas.dinsos)
     return {
+        "GROUP": group.pk,
         "PROGRAMME": programme.pk,
         "PAIR": pair.pk,
         "LIST": blist.pk,
