@@ -298,7 +298,7 @@ def target_rules(request, code: str):
         "desil_min": current.desil_min if own else None,
         "desil_max": current.desil_max if own else None,
     }
-    form = TargetRulesForm(request.POST or None, initial=initial)
+    form = TargetRulesForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.target_rules_set(
