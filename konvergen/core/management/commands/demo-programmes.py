@@ -2,8 +2,9 @@
 
 Loads the national catalogue, adds the region's own and its partners' programmes, uploads each
 synthetic beneficiary list written by ``konvergen synth``, links it to the register and makes
-the matched rows the programme's interventions for the year. Running it again changes
-nothing that is already there.
+the matched rows the programme's interventions for the year, then records a few KUBE groups
+of poor families' heads with the KUBE programme's help to each group. Running it again
+changes nothing that is already there.
 """
 
 from pathlib import Path
@@ -14,14 +15,20 @@ from django.utils import timezone
 from konvergen.linkage.models import BeneficiaryList
 from konvergen.linkage.services import beneficiary_list_create, beneficiary_list_link
 from konvergen.organisations.models import Organisation
-from konvergen.programs.models import Programme
+from konvergen.programs.models import Group, Programme
 from konvergen.programs.services import (
+    group_create,
+    group_member_add,
+    intervention_to_group,
     interventions_from_list,
     programme_catalogue_load,
     programme_create,
 )
 from konvergen.regions.models import Region
-from konvergen.registry.models import Dataset
+from konvergen.registry.models import Dataset, Person
+
+#: Demo KUBE groups: how many, members each, and the KUBE help to each group (Rp).
+DEMO_GROUPS, GROUP_MEMBERS, GROUP_VALUE = 3, 8, 20_000_000
 
 #: The region's own and partners' programmes behind the synthetic lists that the national
 #: catalogue does not cover: (list, organisation short name, Programme fields).
@@ -92,3 +99,29 @@ class Command(BaseCommand):
                 f"  {programme.code}: {counts.get('rows', 0)} baris / rows, "
                 f"{counts.get('matched', 0)} cocok / matched, "
                 f"{counts.get('review', 0)} diperiksa / review -> {result}")
+        groups = self._groups(kab, dataset, programmes.get("kube"), year)
+        self.stdout.write(f"  kube: {groups} kelompok / groups")
+
+    def _groups(self, kab, dataset, kube, year) -> int:
+        """KUBE groups of the heads of poor families (desil 1–4) in the first desa, each
+        helped by the national KUBE programme in ``year``."""
+        if kube is None:
+            return 0
+        existing = Group.objects.filter(region_code__startswith=kab.code + ".",
+                                        name__startswith="KUBE Demo").count()
+        if existing:
+            return existing
+        heads = Person.objects.filter(
+            dataset=dataset, is_current=True, relation__in=["head", "kepala"],
+            family__desil__lte=4,
+        ).order_by("region_code", "pk")
+        desa = list(heads.values_list("region_code", flat=True).distinct()[:DEMO_GROUPS])
+        dinsos = Organisation.objects.filter(region=kab, short_name="Dinsos").first()
+        for n, code in enumerate(desa, start=1):
+            group = group_create(name=f"KUBE Demo {n}", kind=Group.Kind.KUBE, region_code=code,
+                                 organisation=dinsos, acting_user=None)
+            for person in heads.filter(region_code=code)[:GROUP_MEMBERS]:
+                group_member_add(group=group, person=person, acting_user=None)
+            intervention_to_group(programme=kube, group=group, year=year, status="delivered",
+                                  value=GROUP_VALUE, acting_user=None)
+        return len(desa)
