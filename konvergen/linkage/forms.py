@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from konvergen.linkage.models import BeneficiaryList
 from konvergen.registry.forms import MAPPING_HELP, parse_mapping_lines
 
 
@@ -8,6 +9,16 @@ class ListUploadForm(forms.Form):
     dataset = forms.ChoiceField(label=_("Register"))
     name = forms.CharField(label=_("Name of the list"), max_length=200)
     file = forms.FileField(label=_("List file (CSV or XLSX)"))
+    unit = forms.ChoiceField(
+        label=_("Each row of the list is"),
+        choices=BeneficiaryList.Unit.choices,
+        initial=BeneficiaryList.Unit.PERSON,
+        required=False,
+        help_text=_(
+            "A list of families is linked to register families: a row matches its family "
+            "by No KK, or through any member (the head's name, another member's NIK)."
+        ),
+    )
     mapping = forms.CharField(
         label=_("Column mapping"),
         required=False,
@@ -19,8 +30,21 @@ class ListUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["dataset"].choices = [(d.pk, str(d)) for d in datasets]
 
+    def clean_unit(self) -> str:
+        return self.cleaned_data.get("unit") or BeneficiaryList.Unit.PERSON
+
     def clean_mapping(self) -> dict[str, str]:
         return parse_mapping_lines(self.cleaned_data["mapping"])
+
+
+class RetrainForm(forms.Form):
+    m_estimation = forms.ChoiceField(
+        label=_("Agreement among true matches (m)"),
+        choices=[
+            ("prior", _("Field priors (how lists are typed in the field)")),
+            ("em", _("Estimated from the register (EM), priors where it fails")),
+        ],
+    )
 
 
 class ThresholdsForm(forms.Form):

@@ -59,6 +59,10 @@ class BeneficiaryList(models.Model):
     """A list uploaded to be linked: a programme's beneficiaries, a partner's recipients,
     a village update."""
 
+    class Unit(models.TextChoices):
+        PERSON = "person", _("Persons (one row per person)")
+        FAMILY = "family", _("Families (one row per family: No KK, head, address)")
+
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
@@ -75,6 +79,9 @@ class BeneficiaryList(models.Model):
         verbose_name=_("organisation"),
     )
     name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(
+        _("each row is"), max_length=10, choices=Unit.choices, default=Unit.PERSON
+    )
     file_name = models.CharField(max_length=255)
     file_path = models.CharField(max_length=500)
     mapping = models.JSONField(default=dict, blank=True)

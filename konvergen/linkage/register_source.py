@@ -2,8 +2,10 @@
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from django.conf import settings
 from django.db import connection
 
+from konvergen.linkage.engine.neighbours import neighbour_pairs
 from konvergen.regions.models import Level, Region
 from konvergen.registry.bulk import fetch_arrow
 from konvergen.registry.models import Family, Person
@@ -34,6 +36,46 @@ def register_table(dataset) -> pa.Table:
             )
         columns[name] = column
     return pa.table(columns)
+
+
+def neighbours(dataset, *, max_km: float | None = None) -> pa.Table | None:
+    """Pairs of neighbouring desa (centroids within ``max_km``, default the
+    ``KONVERGEN_LINKAGE_NEIGHBOUR_KM`` setting) with at least one side in the dataset's
+    region; the other side may lie across the kab/kota border, anywhere in the province.
+    ``None`` when no desa of the region has a centroid (the level then stays empty)."""
+    return neighbours_of_region(dataset.region_id, max_km=max_km)
+
+
+def neighbours_of_region(code: str, *, max_km: float | None = None) -> pa.Table | None:
+    """:func:`neighbours` for a region code (kab/kota, kecamatan or province)."""
+    max_km = settings.KONVERGEN_LINKAGE_NEIGHBOUR_KM if max_km is None else max_km
+    if max_km <= 0 or not code:
+        return None
+    province = code.split(".")[0]
+    rows = list(
+        Region.objects.filter(
+            level=Level.DESA,
+            code__startswith=province + ".",
+            latitude__isnull=False,
+            longitude__isnull=False,
+        ).values_list("code", "latitude", "longitude")
+    )
+    prefix = code + "."
+    if not any(c.startswith(prefix) for c, _lat, _lon in rows):
+        return None
+    desa = pa.table(
+        {
+            "code": pa.array([r[0] for r in rows], pa.string()),
+            "latitude": pa.array([r[1] for r in rows], pa.float64()),
+            "longitude": pa.array([r[2] for r in rows], pa.float64()),
+        }
+    )
+    pairs = neighbour_pairs(desa, max_km=max_km)
+    inside = pc.or_(
+        pc.starts_with(pairs.column("desa"), prefix),
+        pc.starts_with(pairs.column("neighbour"), prefix),
+    )
+    return pairs.filter(inside)
 
 
 def desa_lookup(dataset) -> pa.Table:

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pyarrow as pa
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -14,7 +15,12 @@ from konvergen.audit.services import audit_record
 from konvergen.linkage import register_source
 from konvergen.linkage.engine import columns
 from konvergen.linkage.engine.link import link_list
-from konvergen.linkage.engine.model import LinkageModel, match_weight_histogram, train_model
+from konvergen.linkage.engine.model import (
+    M_ESTIMATIONS,
+    LinkageModel,
+    match_weight_histogram,
+    train_model,
+)
 from konvergen.linkage.models import (
     BeneficiaryList,
     LinkageModelVersion,
@@ -74,13 +80,33 @@ def thresholds_set(*, region, accept: float, review: float, acting_user) -> Thre
     return current
 
 
-def model_train(*, dataset, acting_user=None, seed: int = 0) -> LinkageModelVersion:
-    """Estimate the model on the dataset's latest snapshot and store it as a new version."""
+def model_train(
+    *, dataset, acting_user=None, seed: int = 0, m_estimation: str | None = None
+) -> LinkageModelVersion:
+    """Estimate the model on the dataset's latest snapshot and store it as a new version.
+
+    ``m_estimation`` (default: the ``KONVERGEN_LINKAGE_M_ESTIMATION`` setting) is
+    ``"prior"`` (field priors for m) or ``"em"`` (EM on the register, prior where EM gives
+    nothing usable); the version's ``params["trained"]["m_source"]`` says, level by level,
+    which one each m came from. The desa neighbours of the region enter the model too.
+    """
+    m_estimation = m_estimation or settings.KONVERGEN_LINKAGE_M_ESTIMATION
+    if m_estimation not in M_ESTIMATIONS:
+        raise ValidationError(_("Unknown estimation method."))
     snapshot = dataset.snapshots.order_by("-snapshot_date", "-id").first()
     if snapshot is None:
         raise ListLinkError(NO_SNAPSHOT)
     register = register_source.register_table(dataset)
-    model = train_model(register.drop_columns(["person_pk", "family_pk"]), seed=seed)
+    neighbours = register_source.neighbours(dataset)
+    model = train_model(
+        register.drop_columns(["person_pk", "family_pk"]),
+        seed=seed,
+        m_estimation=m_estimation,
+        neighbours=neighbours,
+    )
+    model.trained["neighbour_km"] = (
+        settings.KONVERGEN_LINKAGE_NEIGHBOUR_KM if neighbours is not None else None
+    )
     with transaction.atomic():
         last = LinkageModelVersion.objects.filter(dataset=dataset).order_by("-version").first()
         version = LinkageModelVersion.objects.create(
@@ -99,6 +125,12 @@ def model_train(*, dataset, acting_user=None, seed: int = 0) -> LinkageModelVers
                 "version": version.version,
                 "snapshot": snapshot.pk,
                 "persons": register.num_rows,
+                "m_estimation": m_estimation,
+                "m_from_em": sum(
+                    source == "em"
+                    for sources in model.trained.get("m_source", {}).values()
+                    for source in sources
+                ),
             },
         )
     return version
@@ -139,13 +171,17 @@ def beneficiary_list_create(
     file_path: Path,
     organisation=None,
     mapping: dict | None = None,
+    unit: str = "person",
     acting_user,
 ) -> BeneficiaryList:
+    if unit not in BeneficiaryList.Unit.values:
+        raise ValidationError(_("Unknown list unit."))
     with transaction.atomic():
         blist = BeneficiaryList.objects.create(
             dataset=dataset,
             organisation=organisation,
             name=name,
+            unit=unit,
             file_name=file_path.name,
             file_path=str(file_path),
             mapping=mapping or {},
@@ -158,6 +194,7 @@ def beneficiary_list_create(
             region_code=dataset.region_id,
             changes={
                 "name": name,
+                "unit": unit,
                 "file": file_path.name,
                 "organisation": organisation.pk if organisation else None,
             },
@@ -183,6 +220,8 @@ def beneficiary_list_link(list_id: int) -> None:
             accept=thresholds.accept,
             review=thresholds.review,
             desa_lookup=register_source.desa_lookup(blist.dataset),
+            neighbours=register_source.neighbours(blist.dataset),
+            unit=blist.unit,
         )
     except ListLinkError as exc:
         BeneficiaryList.objects.filter(pk=list_id).update(

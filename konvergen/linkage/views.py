@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from konvergen.accounts import access
-from konvergen.linkage import duplicates, services
-from konvergen.linkage.forms import ListUploadForm, ThresholdsForm
+from konvergen.linkage import duplicates, selectors, services
+from konvergen.linkage.forms import ListUploadForm, RetrainForm, ThresholdsForm
 from konvergen.linkage.models import BeneficiaryList, DuplicatePair, ListRow, RowStatus
 from konvergen.organisations.models import Organisation
 from konvergen.regions.models import Region
@@ -83,6 +83,7 @@ def list_upload(request):
             file_path=_save_upload(form.cleaned_data["file"], folder),
             organisation=organisation,
             mapping=form.cleaned_data["mapping"],
+            unit=form.cleaned_data["unit"],
             acting_user=request.user,
         )
         jobs.start(services.beneficiary_list_link, blist.pk)
@@ -273,7 +274,16 @@ def thresholds(request, code: str):
     return render(
         request,
         "linkage/thresholds.html",
-        {"region": region, "form": form, "current": current, "histogram": histogram},
+        {
+            "region": region,
+            "form": form,
+            "current": current,
+            "histogram": histogram,
+            "retrain_form": RetrainForm(
+                initial={"m_estimation": settings.KONVERGEN_LINKAGE_M_ESTIMATION}
+            ),
+            "model": selectors.model_parameters(region),
+        },
     )
 
 
@@ -284,8 +294,13 @@ def retrain(request, code: str):
     dataset = Dataset.objects.filter(region=region).first()
     if dataset is None:
         raise Http404(access.NOT_FOUND)
+    form = RetrainForm(request.POST)
     try:
-        version = services.model_train(dataset=dataset, acting_user=request.user)
+        version = services.model_train(
+            dataset=dataset,
+            acting_user=request.user,
+            m_estimation=form.cleaned_data["m_estimation"] if form.is_valid() else None,
+        )
     except services.ListLinkError as exc:
         messages.error(request, str(exc))
     else:

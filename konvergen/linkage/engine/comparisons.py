@@ -37,8 +37,8 @@ _PRIORS: dict[str, tuple[tuple[str, float], ...]] = {
     "sex": (("null", 0.0), ("same", 0.985), ("different", 0.015)),
     "kk": (("null", 0.0), ("same No KK", 0.86), ("different", 0.14)),
     "desa": (
-        ("null", 0.0), ("same desa", 0.94), ("neighbouring desa (same kecamatan)", 0.035),
-        ("same kab/kota", 0.015), ("different", 0.01),
+        ("null", 0.0), ("same desa", 0.94), ("neighbouring desa", 0.025),
+        ("same kecamatan", 0.012), ("same kab/kota", 0.013), ("different", 0.01),
     ),
     "address": (
         ("null", 0.0), ("same address", 0.55), ("same RT/RW in the same desa", 0.25),
@@ -60,17 +60,20 @@ DEDUPE_DROPPED = ("kk", "address")
 class _Dialect:
     jw: str
     dl: str
+    contains: str  # format with a (list), x: "a contains x"
     subset: str  # format with a, b: "every element of b is in a"
     every_word: str  # format with a, b, t: "every word of a is similar to a word of b"
 
 
 _DIALECTS = {
     "duckdb": _Dialect(
-        "jaro_winkler_similarity", "damerau_levenshtein", "list_has_all({a}, {b})",
+        "jaro_winkler_similarity", "damerau_levenshtein", "list_contains({a}, {x})",
+        "list_has_all({a}, {b})",
         "list_bool_and(list_transform({a}, lambda x: list_bool_or(list_transform({b}, "
         "lambda y: jaro_winkler_similarity(x, y) >= {t}))))"),
     "spark": _Dialect(
-        "jaro_winkler", "damerau_levenshtein", "size(array_except({b}, {a})) = 0",
+        "jaro_winkler", "damerau_levenshtein", "array_contains({a}, {x})",
+        "size(array_except({b}, {a})) = 0",
         "forall({a}, x -> exists({b}, y -> jaro_winkler(x, y) >= {t}))"),
 }
 
@@ -111,7 +114,9 @@ def _conditions(dialect: str) -> dict[str, list[str]]:
         ],
         "sex": [_null("sex"), "sex_l = sex_r", "ELSE"],
         "kk": [_null("kk"), "kk_l = kk_r", "ELSE"],
-        "desa": [_null("desa"), "desa_l = desa_r", "kec_l = kec_r", "kab_l = kab_r", "ELSE"],
+        "desa": [_null("desa"), "desa_l = desa_r",
+                 f"coalesce({d.contains.format(a='desa_nb_l', x='desa_r')}, false)",
+                 "kec_l = kec_r", "kab_l = kab_r", "ELSE"],
         "address": [
             _null("addr_norm"),
             "addr_norm_l = addr_norm_r AND desa_l = desa_r",
@@ -165,6 +170,12 @@ def with_dialect(comparison_list: list[dict], dialect: str) -> list[dict]:
     fresh = {c["output_column_name"]: c for c in comparisons(dialect)}
     out = []
     for comp in comparison_list:
+        if len(comp["comparison_levels"]) != len(fresh[comp["output_column_name"]][
+                "comparison_levels"]):
+            # a model stored before a level was added (the desa comparison before
+            # "neighbouring desa"): its own SQL is kept, it is the same in every dialect
+            out.append(comp)
+            continue
         new = {**comp, "comparison_levels": []}
         for level, target in zip(comp["comparison_levels"],
                                  fresh[comp["output_column_name"]]["comparison_levels"],

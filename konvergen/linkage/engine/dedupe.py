@@ -28,6 +28,7 @@ def dedupe_register(
     duplicate_share: float = DEFAULT_DUPLICATE_SHARE,
     backend: str = "duckdb",
     spark=None,
+    neighbours: pa.Table | None = None,
 ) -> pa.Table:
     """Candidate duplicate pairs of register persons, with probabilities and evidence.
 
@@ -42,6 +43,8 @@ def dedupe_register(
     duplicate_share : float
         Prior share of persons registered twice.
     backend : {"duckdb", "spark"}
+    neighbours : pyarrow.Table, optional
+        Neighbouring desa pairs for the "neighbouring desa" level.
 
     Returns
     -------
@@ -66,7 +69,7 @@ def dedupe_register(
     """
     from splink import Linker
 
-    reg = normalise.prepare_register(register)
+    reg = normalise.prepare_register(register, neighbours=neighbours)
     dialect = backends.dialect_of(backend)
     api = backends.db_api(backend, spark=spark)
     settings = model.splink_settings(dialect=dialect, n_register=reg.num_rows,

@@ -10,6 +10,14 @@
    When the best candidate is another member of the family that holds the list's NIK,
    the rule is ``"household"``.
 
+For a list whose unit is the family (``unit="family"``: one row per family, with its No KK
+and/or the head's name and NIK, address, desa) the candidates are register *families*: a
+family's posterior odds are the sum of its members' (the row is one of them), so a row
+whose NIK is another member's, or that has no NIK and no name at all, still finds its
+family; twins no longer compete with each other. A valid No KK held by exactly one
+register family links the row to it (``rule="kk_exact"``) unless the row's name, NIK or
+desa contradicts that family.
+
 The output has one row per list row (see :data:`RESULT_SCHEMA`); review rows carry their
 top three candidates with the level and Bayes factor of every field, so a reviewer sees
 the evidence for and against.
@@ -25,7 +33,9 @@ from konvergen.linkage.engine import backends, comparisons, normalise
 from konvergen.linkage.engine.model import LinkageModel
 
 MATCHED, REVIEW, UNMATCHED = "matched", "review", "unmatched"
-NIK_EXACT, PROBABILISTIC, HOUSEHOLD = "nik_exact", "probabilistic", "household"
+NIK_EXACT, PROBABILISTIC, HOUSEHOLD, KK_EXACT = "nik_exact", "probabilistic", "household", \
+    "kk_exact"
+UNITS = ("person", "family")
 
 EVIDENCE_TYPE = pa.struct([
     ("field", pa.string()), ("level", pa.string()), ("bayes_factor", pa.float64()),
@@ -45,6 +55,8 @@ RESULT_SCHEMA = pa.schema([
 #: Pairs scoring below this match weight are not kept (they cannot reach review).
 MIN_KEPT_WEIGHT = -12.0
 TOP_K = 3
+#: Scored members kept per row before they are summed up into families (``unit="family"``).
+FAMILY_MEMBERS_K = 24
 
 
 def link_list(
@@ -57,6 +69,8 @@ def link_list(
     backend: str = "duckdb",
     spark=None,
     desa_lookup: pa.Table | None = None,
+    neighbours: pa.Table | None = None,
+    unit: str = "person",
 ) -> pa.Table:
     """Link every row of a list to at most one register person.
 
@@ -77,6 +91,13 @@ def link_list(
     backend : {"duckdb", "spark"}
     desa_lookup : pyarrow.Table, optional
         ``code, name, kecamatan_code[, kecamatan_name]`` to resolve ``nama_desa``.
+    neighbours : pyarrow.Table, optional
+        Neighbouring desa pairs (``desa, neighbour``) for the "neighbouring desa" level
+        (:func:`~konvergen.linkage.engine.neighbours.neighbour_pairs`).
+    unit : {"person", "family"}
+        What a row of the list stands for. ``"family"`` (a list of families by No KK,
+        head's name and NIK, address, desa) links each row to a register *family*: see
+        :func:`link_families`.
 
     Returns
     -------
@@ -96,21 +117,31 @@ def link_list(
     >>> out.select(["row_number", "person_id", "status", "rule"]).to_pylist()
     [{'row_number': 1, 'person_id': 'p1', 'status': 'matched', 'rule': 'nik_exact'}]
     """
+    if unit not in UNITS:
+        raise ValueError(f"unknown unit {unit!r}; choose one of {', '.join(UNITS)}")
     th = dict(model.thresholds)
     if accept is not None:
         th["accept"] = accept
     if review is not None:
         th["review"] = review
     con = duckdb.connect()
-    reg = normalise.prepare_register(register, con=con)
-    lst = normalise.prepare_list(list_table, reg, desa_lookup=desa_lookup, con=con)
+    reg = normalise.prepare_register(register, con=con, neighbours=neighbours)
+    lst = normalise.prepare_list(list_table, reg, desa_lookup=desa_lookup, con=con,
+                                 neighbours=neighbours)
     det = deterministic_matches(lst, reg, con=con)
     con.register("lst", lst)
     con.register("det", det)
     rest = con.sql("SELECT * FROM lst WHERE unique_id NOT IN (SELECT unique_id FROM det)"
                    ).to_arrow_table()
-    cands = score_candidates(rest, reg, model, backend=backend, spark=spark)
-    out = assemble(lst, reg, det, cands, model, th, con=con)
+    if unit == "family":
+        members = score_candidates(rest, reg, model, backend=backend, spark=spark,
+                                   top_k=FAMILY_MEMBERS_K)
+        cands = family_candidates(members, reg, con=con)
+        out = assemble(lst, reg, det, cands, model, th, con=con)
+        out = apply_kk_rule(out, lst, reg, members, con=con)
+    else:
+        cands = score_candidates(rest, reg, model, backend=backend, spark=spark)
+        out = assemble(lst, reg, det, cands, model, th, con=con)
     if "row_number" in list_table.column_names:  # as numbered by the file reader
         out = out.set_column(0, "row_number", list_table.column("row_number").cast(pa.int64()))
     return out
@@ -141,6 +172,131 @@ def deterministic_matches(lst: pa.Table, reg: pa.Table, *, con=None) -> pa.Table
     con.unregister("_l")
     con.unregister("_r")
     return out
+
+
+def family_candidates(members: pa.Table, reg: pa.Table, *, con, top_k: int = TOP_K
+                      ) -> pa.Table:
+    """Scored member pairs summed up into family candidates.
+
+    A row of a family list stands for one (unknown) member of its family, so the
+    family's posterior odds are the sum of its members' odds: ``match_weight`` of a family
+    is ``log2(sum(2 ** w))`` over its scored members. Each family keeps its best member's
+    ``r_uid`` and per-field weights (the evidence a reviewer sees). Same columns as
+    :func:`score_candidates`, ``rank`` over families.
+    """
+    if members.num_rows == 0:
+        return members
+    con.register("_m", members)
+    con.register("_rf", reg.select(["unique_id", "family_id"]))
+    out = con.sql(f"""
+        WITH c AS (
+            SELECT _m.*, _rf.family_id AS _fam FROM _m JOIN _rf ON _rf.unique_id = _m.r_uid
+        ), f AS (
+            SELECT l_uid, _fam, max(match_weight) AS top_w,
+                   arg_max(r_uid, match_weight) AS best_uid
+            FROM c GROUP BY l_uid, _fam
+        ), fw AS (
+            SELECT f.l_uid, f._fam, f.best_uid,
+                   f.top_w + log2(sum(pow(2.0, c.match_weight - f.top_w))) AS fam_w
+            FROM f JOIN c ON c.l_uid = f.l_uid AND c._fam = f._fam
+            GROUP BY f.l_uid, f._fam, f.best_uid, f.top_w
+        ), ranked AS (
+            SELECT c.* EXCLUDE (match_weight, match_probability, rank, _fam),
+                   fw.fam_w AS match_weight,
+                   1.0 / (1.0 + pow(2.0, -fw.fam_w)) AS match_probability,
+                   row_number() OVER (PARTITION BY fw.l_uid
+                                      ORDER BY fw.fam_w DESC, fw._fam) AS rank
+            FROM fw JOIN c ON c.l_uid = fw.l_uid AND c.r_uid = fw.best_uid
+        )
+        SELECT * FROM ranked WHERE rank <= {int(top_k)}
+    """).to_arrow_table()
+    con.unregister("_m")
+    con.unregister("_rf")
+    return out.select(members.column_names).cast(members.schema)
+
+
+def kk_rule_families(lst: pa.Table, reg: pa.Table, *, con) -> pa.Table:
+    """List rows linked to a family by the No KK rule: ``unique_id`` (list), ``family_id``.
+
+    The row's No KK has 16 digits and is held by exactly one register family, and
+    nothing in the row contradicts that family: its name (if any) is close to one of the
+    family's members (same phonetic key, one letter apart, or one name containing the
+    other), its NIK (if held in the register) belongs to that family, and its desa (if
+    any) is the family's desa, a neighbouring desa or in the same kecamatan.
+    """
+    con.register("_kl", lst.select(["unique_id", "kk", "nik_family", "name_sorted",
+                                    "name_phon", "name_tokens", "desa", "desa_nb"]))
+    con.register("_kr", reg.select(["family_id", "kk", "name_sorted", "name_phon",
+                                    "name_tokens", "desa"]))
+    out = con.sql("""
+        WITH holders AS (
+            SELECT kk, any_value(family_id) AS fam, count(DISTINCT family_id) AS n
+            FROM _kr WHERE kk IS NOT NULL GROUP BY kk
+        ), cand AS (
+            SELECT l.*, h.fam FROM _kl l JOIN holders h ON h.kk = l.kk AND h.n = 1
+            WHERE length(l.kk) = 16
+              AND (l.nik_family IS NULL OR l.nik_family = h.fam)
+        ), checks AS (
+            SELECT c.unique_id, c.fam,
+                   bool_or(c.name_sorted IS NULL OR r.name_phon = c.name_phon
+                           OR damerau_levenshtein(r.name_sorted, c.name_sorted) <= 1
+                           OR list_has_all(r.name_tokens, c.name_tokens)
+                           OR list_has_all(c.name_tokens, r.name_tokens)) AS name_ok,
+                   bool_or(c.desa IS NULL OR r.desa = c.desa
+                           OR substr(r.desa, 1, 8) = substr(c.desa, 1, 8)
+                           OR coalesce(list_contains(c.desa_nb, r.desa), false)) AS desa_ok
+            FROM cand c JOIN _kr r ON r.family_id = c.fam
+            GROUP BY c.unique_id, c.fam
+        )
+        SELECT unique_id, fam AS family_id FROM checks WHERE name_ok AND desa_ok
+    """).to_arrow_table()
+    con.unregister("_kl")
+    con.unregister("_kr")
+    return out
+
+
+def apply_kk_rule(out: pa.Table, lst: pa.Table, reg: pa.Table, members: pa.Table, *,
+                  con) -> pa.Table:
+    """Family-list result with the No KK rule applied to rows the NIK rule left: such a
+    row is matched to the KK's family, through its best scored member (or, without one,
+    any member)."""
+    kk = kk_rule_families(lst, reg, con=con)
+    if kk.num_rows == 0:
+        return out
+    con.register("_out", out)
+    con.register("_kk", kk)
+    con.register("_lr", lst.select(["unique_id", "row_number"]))
+    con.register("_mem", members.select(["l_uid", "r_uid", "match_weight"]))
+    con.register("_rp", reg.select(["unique_id", "person_id", "family_id"]))
+    res = con.sql("""
+        WITH best AS (
+            SELECT k.unique_id, arg_max(p.person_id, coalesce(m.match_weight, -1e9)) AS pid
+            FROM _kk k JOIN _rp p ON p.family_id = k.family_id
+            LEFT JOIN _mem m ON m.l_uid = k.unique_id AND m.r_uid = p.unique_id
+            GROUP BY k.unique_id
+        ), hit AS (
+            SELECT lr.row_number, k.family_id, b.pid
+            FROM _kk k JOIN _lr lr USING (unique_id) JOIN best b USING (unique_id)
+        )
+        SELECT o.row_number,
+               CASE WHEN h.row_number IS NOT NULL AND o.rule IS DISTINCT FROM 'nik_exact'
+                    THEN h.pid ELSE o.person_id END AS person_id,
+               CASE WHEN h.row_number IS NOT NULL AND o.rule IS DISTINCT FROM 'nik_exact'
+                    THEN h.family_id ELSE o.family_id END AS family_id,
+               CASE WHEN h.row_number IS NOT NULL AND o.rule IS DISTINCT FROM 'nik_exact'
+                    THEN 1.0 ELSE o.match_probability END AS match_probability,
+               o.match_weight,
+               CASE WHEN h.row_number IS NOT NULL THEN 'matched' ELSE o.status END AS status,
+               CASE WHEN h.row_number IS NOT NULL AND o.rule IS DISTINCT FROM 'nik_exact'
+                    THEN 'kk_exact' ELSE o.rule END AS rule,
+               CASE WHEN h.row_number IS NOT NULL THEN NULL ELSE o.candidates END
+                   AS candidates
+        FROM _out o LEFT JOIN hit h ON h.row_number = o.row_number
+        ORDER BY o.row_number
+    """).to_arrow_table()
+    for t in ("_out", "_kk", "_lr", "_mem", "_rp"):
+        con.unregister(t)
+    return res.cast(RESULT_SCHEMA)
 
 
 def score_candidates(lst: pa.Table, reg: pa.Table, model: LinkageModel, *,
@@ -319,7 +475,8 @@ def _weight(p: float) -> float:
     return math.log2(p / (1 - p))
 
 
-def explain_pair(list_record: dict, register_record: dict, model: LinkageModel) -> dict:
+def explain_pair(list_record: dict, register_record: dict, model: LinkageModel, *,
+                 neighbours: pa.Table | None = None) -> dict:
     """Score one list record against one register person and explain every field.
 
     Parameters
@@ -336,8 +493,10 @@ def explain_pair(list_record: dict, register_record: dict, model: LinkageModel) 
         ``match_probability``, ``match_weight`` and ``evidence`` (one entry per field:
         ``field``, ``level``, ``bayes_factor``, ``weight`` = log2 of the Bayes factor).
     """
-    reg = normalise.prepare_register(pa.Table.from_pylist([register_record]))
-    lst = normalise.prepare_list(pa.Table.from_pylist([list_record]), reg)
+    reg = normalise.prepare_register(pa.Table.from_pylist([register_record]),
+                                     neighbours=neighbours)
+    lst = normalise.prepare_list(pa.Table.from_pylist([list_record]), reg,
+                                 neighbours=neighbours)
     n = int(model.register.get("persons") or 1)
     cands = score_candidates(lst, reg, model, rules=("1 = 1",), top_k=1, n_register=n)
     th = {**model.thresholds, "review": 0.0, "accept": 1 - 1e-12}

@@ -7,8 +7,12 @@ the register:
   sampling of register pairs; for the identifier levels whose chance agreement is too rare
   to sample (exact NIK, NIK of the same family, NIK one digit apart, same No KK) it is
   computed exactly from the register's value counts;
-* ``m`` (how often a level occurs for a list row and its true person) starts from the field
-  priors in :mod:`~konvergen.linkage.engine.comparisons`;
+* ``m`` (how often a level occurs for a list row and its true person) are the field priors
+  in :mod:`~konvergen.linkage.engine.comparisons` by default; with
+  ``m_estimation="em"`` they are estimated by expectation maximisation on the register
+  deduplicated against itself (:func:`estimate_m_em`), level by level, keeping the prior
+  wherever EM did not converge, did not observe the level, or gave an implausible value.
+  ``trained["m_source"]`` says which parameter came from where;
 * the name term frequencies come from the register at link time.
 
 The trained model is a JSON-able dict (:meth:`LinkageModel.to_dict`) holding the full
@@ -44,6 +48,25 @@ DEFAULT_THRESHOLDS = {
 }
 #: Share of list rows expected to be in the register (the prior of a match).
 DEFAULT_P_LISTED = 0.9
+#: How ``m`` is set: the field priors (default) or EM on the register, prior as fallback.
+M_PRIOR, M_EM = "prior", "em"
+M_ESTIMATIONS = (M_PRIOR, M_EM)
+#: Blocking rules of the EM sessions on the register deduplicated against itself. A
+#: session cannot estimate the comparisons whose columns its rule uses, so together they
+#: leave every comparison free at least once: (1) same birth date and phonetic name (NIK,
+#: sex, No KK, desa, address), (2) same kecamatan, both name blocking tokens and birth
+#: year (NIK, name, sex, No KK, address), (3) same NIK serial part (name, birth date, sex,
+#: No KK, desa, address among persons whose NIKs differ only in the region prefix).
+EM_BLOCKING_RULES = (
+    "l.birth_date = r.birth_date AND l.name_phon = r.name_phon",
+    "l.kec = r.kec AND l.tok_a = r.tok_a AND l.tok_b = r.tok_b AND l.bd_y = r.bd_y",
+    "l.nik_tail = r.nik_tail",
+)
+#: EM pairs per session at most (Splink samples records down to about this many pairs).
+EM_MAX_PAIRS = 2e6
+#: Estimated m below this are taken as this: in lists no level is rarer than 1 in 1,000
+#: among true matches, even when register duplicates never show it (a sex typo).
+EM_M_FLOOR = 1e-3
 
 logger = logging.getLogger(__name__)
 
@@ -168,6 +191,9 @@ def train_model(
     seed: int = 0,
     max_pairs: float = 5e6,
     spark=None,
+    m_estimation: str = M_PRIOR,
+    em_rules=EM_BLOCKING_RULES,
+    neighbours: pa.Table | None = None,
 ) -> LinkageModel:
     """Estimate the model from a register (unsupervised).
 
@@ -184,14 +210,30 @@ def train_model(
         Number of random register pairs sampled to estimate ``u``.
     spark : pyspark.sql.SparkSession, optional
         Session for the Spark backend.
+    m_estimation : {"prior", "em"}
+        ``"prior"`` keeps the field priors for ``m``; ``"em"`` estimates them by EM on
+        the register (see :func:`estimate_m_em`), prior where EM gives nothing usable.
+    em_rules : sequence of str
+        Blocking rules of the EM sessions (``"em"`` only).
+    neighbours : pyarrow.Table, optional
+        Neighbouring desa pairs (:func:`~konvergen.linkage.engine.neighbours.neighbour_pairs`)
+        so that ``u`` of the "neighbouring desa" level is estimated; pass the same pairs
+        when linking.
 
     Returns
     -------
     LinkageModel
+        ``trained["m_estimation"]`` is what was asked, ``trained["m_source"]`` gives for
+        every comparison the source (``"em"`` or ``"prior"``) of each non-null level's
+        ``m``, ``trained["em"]`` the sessions (rule, iterations, converged, error).
     """
     from splink import Linker
 
-    feats = normalise.prepare_register(register)
+    if m_estimation not in M_ESTIMATIONS:
+        raise ValueError(f"unknown m estimation {m_estimation!r}; choose one of "
+                         f"{', '.join(M_ESTIMATIONS)}")
+
+    feats = normalise.prepare_register(register, neighbours=neighbours)
     dialect = backends.dialect_of(backend)
     api = backends.db_api(backend, spark=spark)
     sdf = backends.register(api, _splink_input(feats), "register")
@@ -203,6 +245,20 @@ def train_model(
     trained["comparisons"] = comparisons.with_dialect(trained["comparisons"], "duckdb")
     exact = identifier_u(feats)
     _fix_rare_u(trained["comparisons"], exact, floor=1.0 / max_pairs)
+    if neighbours is None or neighbours.num_rows == 0:
+        _neighbour_u_as_kecamatan(trained["comparisons"])
+    m_source = {c["output_column_name"]: [M_PRIOR] * (len(c["comparison_levels"]) - 1)
+                for c in trained["comparisons"]}
+    em_report: dict = {}
+    if m_estimation == M_EM:
+        # EM runs with the final u (exact identifier u included), so it starts again
+        # from the trained settings rather than from the sampling linker.
+        em_settings = _clean_settings(trained)
+        em_settings["comparisons"] = comparisons.with_dialect(trained["comparisons"], dialect)
+        em_linker = Linker(sdf, em_settings, log_level=logging.WARNING)
+        em_report = estimate_m_em(em_linker, trained["comparisons"], rules=em_rules,
+                                  n_register=feats.num_rows)
+        m_source = em_report.pop("m_source")
     import splink
 
     return LinkageModel(
@@ -213,8 +269,106 @@ def train_model(
             "seed": seed, "max_pairs": max_pairs, "backend": backend,
             "splink_version": splink.__version__,
             "u_exact": {k: v for k, v in exact.items() if k != "families"},
+            "neighbour_pairs": 0 if neighbours is None else neighbours.num_rows,
+            "m_estimation": m_estimation,
+            "m_source": m_source,
+            **({"em": em_report} if em_report else {}),
         },
     )
+
+
+def estimate_m_em(linker, comps: list[dict], *, rules=EM_BLOCKING_RULES,
+                  n_register: int = 0, max_pairs: float = EM_MAX_PAIRS) -> dict:
+    """Estimate ``m`` by expectation maximisation on the register against itself.
+
+    Each rule of ``rules`` is one Splink EM session with ``u`` fixed (already estimated)
+    and the match prior free. ``comps`` (the trained comparisons, DuckDB dialect) are
+    updated in place, level by level:
+
+    * a session that fails (no pairs, an error) or does not converge within the
+      settings' ``max_iterations`` contributes nothing;
+    * a comparison whose estimated top level (exact agreement) is not more likely among
+      matches than among non-matches (``m <= u``), or is not the most likely level among
+      matches, keeps its priors: EM has then found another cluster of pairs (family
+      members, namesakes) than persons registered twice;
+    * a level no session observed keeps its prior; the estimated levels are scaled so
+      that the comparison's ``m`` still sum to one;
+    * sessions estimating the same comparison are averaged.
+
+    Returns
+    -------
+    dict
+        ``sessions`` (rule, iterations, converged, estimated comparisons, error),
+        ``rejected`` (comparison -> reason) and ``m_source`` (comparison -> ``"em"`` or
+        ``"prior"`` per non-null level).
+    """
+    from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
+
+    max_iter = int(linker._settings_obj.training_settings.max_iterations)
+    sessions, estimates = [], {}
+    for rule in rules:
+        info: dict = {"blocking_rule": rule, "iterations": 0, "converged": False,
+                      "estimated": [], "error": None}
+        sessions.append(info)
+        try:
+            sess = linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, fix_u_probabilities=True, estimate_without_term_frequencies=True,
+                max_pairs=max_pairs if n_register > 2_000 else None)
+        except Exception as exc:
+            info["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
+            logger.warning("EM session %r failed: %s", rule, info["error"])
+            continue
+        history = getattr(sess, "_core_model_settings_history", [])
+        info["iterations"] = max(len(history) - 1, 0)
+        info["converged"] = 0 < info["iterations"] < max_iter
+        if not info["converged"]:
+            continue
+        for cc in sess.core_model_settings.comparisons:
+            name = cc.output_column_name
+            info["estimated"].append(name)
+            for cl in cc._comparison_levels_excluding_null:
+                m = cl._m_probability
+                ok = m != LEVEL_NOT_OBSERVED_TEXT and isinstance(m, int | float) \
+                    and math.isfinite(m) and m > 0
+                estimates.setdefault(name, {}).setdefault(
+                    cl.comparison_vector_value, []).append(float(m) if ok else None)
+    m_source, rejected = {}, {}
+    for comp in comps:
+        name = comp["output_column_name"]
+        levels = comp["comparison_levels"]
+        non_null = [lv for lv in levels if not lv.get("is_null_level")]
+        m_source[name] = [M_PRIOR] * len(non_null)
+        found = estimates.get(name)
+        if not found:
+            continue
+        # comparison vector values: the first non-null level is the highest
+        n = len(non_null)
+        em = []
+        for i in range(n):
+            vals = [v for v in found.get(n - 1 - i, []) if v is not None]
+            em.append(sum(vals) / len(vals) if vals else None)
+        top = em[0]
+        if top is None or top <= float(non_null[0].get("u_probability") or 0.0):
+            rejected[name] = "top level not more frequent among matches than non-matches"
+            continue
+        if any(v is not None and v > top for v in em[1:]):
+            # among true matches, exact agreement is the most common level of every
+            # comparison; EM saying otherwise has latched onto another cluster of pairs
+            # (family members, namesakes), not onto duplicates
+            rejected[name] = "top level not the most frequent among matches"
+            continue
+        prior_mass = sum(lv["m_probability"] for lv, v in zip(non_null, em, strict=True)
+                         if v is None)
+        em_mass = sum(v for v in em if v is not None)
+        scale = (1.0 - prior_mass) / em_mass if em_mass > 0 else 0.0
+        if scale <= 0:
+            rejected[name] = "priors of the unobserved levels leave no mass"
+            continue
+        for i, (lv, v) in enumerate(zip(non_null, em, strict=True)):
+            if v is not None:
+                lv["m_probability"] = max(v * scale, EM_M_FLOOR)
+                m_source[name][i] = M_EM
+    return {"sessions": sessions, "rejected": rejected, "m_source": m_source}
 
 
 def _splink_input(feats: pa.Table) -> pa.Table:
@@ -279,6 +433,20 @@ def _fix_rare_u(comps: list[dict], exact: dict, *, floor: float) -> None:
         # keep the non-null u summing to one: the ELSE level absorbs the difference
         total_other = sum(lv["u_probability"] for lv in levels[1:-1] if not lv.get("is_null_level"))
         levels[-1]["u_probability"] = max(1.0 - total_other, floor)
+
+
+def _neighbour_u_as_kecamatan(comps: list[dict]) -> None:
+    """Without neighbour pairs the "neighbouring desa" level is never seen in training: give
+    it the chance agreement of "same kecamatan" (an upper bound), so that a model trained
+    without centroids and used with them does not overrate a neighbouring desa."""
+    for comp in comps:
+        if comp["output_column_name"] != "desa":
+            continue
+        levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
+        labels = [lv.get("label_for_charts") for lv in levels]
+        if "neighbouring desa" in labels and "same kecamatan" in labels:
+            nb = levels[labels.index("neighbouring desa")]
+            nb["u_probability"] = levels[labels.index("same kecamatan")]["u_probability"]
 
 
 def _clean_settings(settings: dict) -> dict:

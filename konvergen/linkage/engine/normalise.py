@@ -42,7 +42,7 @@ FEATURE_COLUMNS = (
     "name_norm", "name_sorted", "name_phon", "name_tokens", "name_initials", "name_first",
     "tok_a", "tok_b", "tf_name_norm",
     "birth_date", "bd_y", "bd_m", "bd_d", "bd_text", "bd_placeholder",
-    "sex", "kk", "desa", "kec", "kab", "addr_norm", "rt_rw",
+    "sex", "kk", "desa", "desa_nb", "kec", "kab", "addr_norm", "rt_rw",
 )
 #: What Splink receives (term frequencies go in as a registered lookup table instead).
 SPLINK_COLUMNS = tuple(c for c in FEATURE_COLUMNS if c != "tf_name_norm")
@@ -275,7 +275,7 @@ def _common_select(src: str) -> str:
         CAST(day({bd}) AS INTEGER) AS bd_d,
         strftime({bd}, '%Y%m%d') AS bd_text,
         CASE WHEN {bd} IS NOT NULL THEN {_placeholder_sql(bd)} END AS bd_placeholder,
-        sex, kk_clean AS kk, desa,
+        sex, kk_clean AS kk, desa, CAST(NULL AS VARCHAR[]) AS desa_nb,
         substr(desa, 1, 8) AS kec, substr(desa, 1, 5) AS kab,
         nullif(trim(regexp_replace(upper(address), '[^A-Z0-9]+', ' ', 'g')), '') AS addr_norm,
         CASE WHEN regexp_matches(upper(address), 'RT\\D{{0,3}}\\d+')
@@ -333,7 +333,8 @@ def is_prepared(table: pa.Table) -> bool:
     return bool(table.schema.metadata and PREPARED_FLAG in table.schema.metadata)
 
 
-def prepare_register(register: pa.Table, *, con=None) -> pa.Table:
+def prepare_register(register: pa.Table, *, con=None,
+                     neighbours: pa.Table | None = None) -> pa.Table:
     """Compute the comparison features of a register (see the module docstring).
 
     Parameters
@@ -341,6 +342,11 @@ def prepare_register(register: pa.Table, *, con=None) -> pa.Table:
     register : pyarrow.Table
         Persons with the columns of :data:`REGISTER_INPUT_COLUMNS` (missing optional
         columns are treated as empty).
+    neighbours : pyarrow.Table, optional
+        Neighbouring desa pairs (``desa, neighbour``,
+        :func:`~konvergen.linkage.engine.neighbours.neighbour_pairs`); each person gets
+        the neighbours of their desa (``desa_nb``). Given for an already prepared
+        register, they replace its neighbours.
 
     Returns
     -------
@@ -350,7 +356,7 @@ def prepare_register(register: pa.Table, *, con=None) -> pa.Table:
         Safe to store and re-use for every list linked against this register.
     """
     if is_prepared(register):
-        return register
+        return register if neighbours is None else with_neighbours(register, neighbours)
     con = con or duckdb.connect()
     n = register.num_rows
     cols = {}
@@ -392,11 +398,12 @@ def prepare_register(register: pa.Table, *, con=None) -> pa.Table:
         ORDER BY rid
     """).to_arrow_table()
     con.unregister("_reg")
-    return _finish(out, extra=("person_id", "nik_valid"))
+    out = _finish(out, extra=("person_id", "nik_valid"))
+    return out if neighbours is None else with_neighbours(out, neighbours)
 
 
 def prepare_list(list_table: pa.Table, register: pa.Table, *, desa_lookup: pa.Table | None = None,
-                 con=None) -> pa.Table:
+                 con=None, neighbours: pa.Table | None = None) -> pa.Table:
     """Compute the comparison features of a beneficiary list against a prepared register.
 
     Parameters
@@ -409,6 +416,8 @@ def prepare_list(list_table: pa.Table, register: pa.Table, *, desa_lookup: pa.Ta
     desa_lookup : pyarrow.Table, optional
         ``code, name, kecamatan_code`` (plus optional ``kecamatan_name``) of the region's
         desa, to resolve a desa *name* (``nama_desa``) when no code is given.
+    neighbours : pyarrow.Table, optional
+        Neighbouring desa pairs, as for :func:`prepare_register`.
 
     Returns
     -------
@@ -483,7 +492,23 @@ def prepare_list(list_table: pa.Table, register: pa.Table, *, desa_lookup: pa.Ta
     for t in ("_lst", "_regf", "_desa"):
         with contextlib.suppress(Exception):
             con.unregister(t)
-    return _finish(out, extra=("row_number", "nik_valid"))
+    out = _finish(out, extra=("row_number", "nik_valid"))
+    return out if neighbours is None else with_neighbours(out, neighbours)
+
+
+def with_neighbours(features: pa.Table, neighbours: pa.Table) -> pa.Table:
+    """``features`` (prepared register or list) with ``desa_nb`` set from ``neighbours``
+    (``desa, neighbour`` pairs): the neighbouring desa of each row's desa, or null."""
+    import pyarrow.compute as pc
+
+    from konvergen.linkage.engine.neighbours import neighbour_lists
+
+    lists = neighbour_lists(neighbours)
+    idx = pc.index_in(features.column("desa"), value_set=lists.column("desa"))
+    nb = pc.take(lists.column("desa_nb"), idx).cast(pa.list_(pa.string()))
+    i = features.schema.get_field_index("desa_nb")
+    out = features.set_column(i, pa.field("desa_nb", pa.list_(pa.string())), nb)
+    return out.replace_schema_metadata(features.schema.metadata)
 
 
 def _desa_keys(lookup: pa.Table) -> pa.Table:

@@ -23,6 +23,8 @@ from konvergen.registry.ingest.headers import parse_mapping_args
 from konvergen.registry.ingest.readers import IngestFileError
 
 CONTRACT_COLUMNS = ("row_number", "id_individu", "match_probability", "status")
+#: With ``--unit family`` the result also names the matched family.
+FAMILY_COLUMN = "id_keluarga"
 
 NO_REGISTER = (
     "Register belum tersimpan di basis data; berikan --register-families dan "
@@ -62,6 +64,27 @@ def register_from_database(*, region_code: str | None = None):
             dataset)
 
 
+def neighbours_for(register: pa.Table, max_km: float | None):
+    """Neighbouring desa of the register's kab/kota from the stored region list (their
+    centroids), or None when the regions are not loaded or ``max_km`` is 0."""
+    from django.db.utils import DatabaseError
+
+    from konvergen.linkage import register_source
+
+    desa = [c for c in register.column("desa").unique().to_pylist() if c]
+    kabs = sorted({c[:5] for c in desa})
+    if not kabs:
+        return None
+    try:
+        tables = [t for t in (register_source.neighbours_of_region(k, max_km=max_km)
+                              for k in kabs) if t is not None]
+    except (DatabaseError, RuntimeError):
+        # no database set up (or, under pytest, none allowed): link without neighbours
+        return None
+    # a pair across two of the kab/kota comes twice: harmless, neighbours are a set
+    return pa.concat_tables(tables) if tables else None
+
+
 class Command(BaseCommand):
     dataset = None  # the stored register's dataset, when linking against the database
     help = "Tautkan daftar penerima ke register tanpa menyimpan / Link a list to the register"
@@ -79,20 +102,31 @@ class Command(BaseCommand):
         parser.add_argument("--accept", type=float, help="match probability to accept")
         parser.add_argument("--review", type=float, help="match probability to review")
         parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--unit", choices=("person", "family"), default="person",
+                            help="what a row is: a person (default) or a family (No KK, "
+                            "head, address); family adds an id_keluarga column")
+        parser.add_argument("--neighbour-km", type=float, default=None,
+                            help="desa whose centroids are this close are neighbours "
+                            "(default: KONVERGEN_LINKAGE_NEIGHBOUR_KM, 3; 0 turns it off)")
+        parser.add_argument("--m-estimation", choices=("prior", "em"), default=None,
+                            help="when training: m from the field priors or EM on the "
+                            "register (default: KONVERGEN_LINKAGE_M_ESTIMATION)")
         parser.add_argument("--region", help="kab/kota code of the stored register to use "
                             "(when no register files are given)")
 
     def handle(self, *args, **opts):
         started = time.perf_counter()
         register, lookup = self._register(opts)
+        self.neighbours = neighbours_for(register, opts["neighbour_km"])
         model = self._model(opts, register)
         table, mapping = self._list(opts)
         for name in ("accept", "review"):
             if opts[name] is not None and not 0.0 <= opts[name] <= 1.0:
                 raise CommandError(BAD_THRESHOLD)
         result = link_list(table, register, model, accept=opts["accept"],
-                           review=opts["review"], desa_lookup=lookup)
-        write_result(result, opts["out"])
+                           review=opts["review"], desa_lookup=lookup,
+                           neighbours=self.neighbours, unit=opts["unit"])
+        write_result(result, opts["out"], family=opts["unit"] == "family")
         counts = {s: 0 for s in ("matched", "review", "unmatched")}
         for s in result.column("status").to_pylist():
             counts[s] += 1
@@ -129,7 +163,11 @@ class Command(BaseCommand):
 
             model = LinkageModel.from_dict(current_model(self.dataset).params)
         else:
-            model = train_model(register, seed=opts["seed"])
+            from django.conf import settings
+
+            model = train_model(register, seed=opts["seed"], neighbours=self.neighbours,
+                                m_estimation=opts["m_estimation"]
+                                or settings.KONVERGEN_LINKAGE_M_ESTIMATION)
         target = opts["save_model"] or (path if path and not path.exists() else None)
         if target:
             target.write_text(json.dumps(model.to_dict(), indent=1), encoding="utf-8")
@@ -149,14 +187,17 @@ class Command(BaseCommand):
         return table, report
 
 
-def write_result(result: pa.Table, path: Path) -> None:
-    """Write the contract columns: row_number, id_individu, match_probability, status."""
+def write_result(result: pa.Table, path: Path, *, family: bool = False) -> None:
+    """Write the contract columns: row_number, id_individu, match_probability, status
+    (and, for a family list, id_keluarga: the source ID of the matched family)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(CONTRACT_COLUMNS)
-        for row, pid, p, s in zip(result.column("row_number").to_pylist(),
-                                  result.column("person_id").to_pylist(),
-                                  result.column("match_probability").to_pylist(),
-                                  result.column("status").to_pylist(), strict=True):
-            w.writerow([row, pid or "", "" if p is None else f"{p:.6f}", s])
+        w.writerow(CONTRACT_COLUMNS + ((FAMILY_COLUMN,) if family else ()))
+        for row, pid, p, s, fid in zip(result.column("row_number").to_pylist(),
+                                       result.column("person_id").to_pylist(),
+                                       result.column("match_probability").to_pylist(),
+                                       result.column("status").to_pylist(),
+                                       result.column("family_id").to_pylist(), strict=True):
+            line = [row, pid or "", "" if p is None else f"{p:.6f}", s]
+            w.writerow([*line, fid or ""] if family else line)
