@@ -253,8 +253,11 @@ def group_detail(request, group_id: int):
     q = request.GET.get("q", "")
     candidates = selectors.person_candidates(request.user, group, q) if can_manage else []
     programmes = selectors.group_programmes(request.user, group) if can_manage else []
-    help_form = GroupHelpForm(programmes=programmes, initial={"year": _this_year()}) \
-        if programmes else None
+    help_form = None
+    if programmes:
+        only = programmes[0].pk if len(programmes) == 1 else None
+        help_form = GroupHelpForm(programmes=programmes,
+                                  initial={"year": _this_year(), "programme": only})
     desa = Region.objects.filter(code=group.region_code).values_list("name", flat=True).first()
     return render(
         request,
