@@ -431,7 +431,8 @@ def interventions_plan(
         cursor.execute(
             f"INSERT INTO {it} ({q('programme_id')}, {q('family_id')}, {q('year')}, "
             f"{q('status')}, {q('value')}, {q('created_by_id')}, {q('created_at')}) "
-            f"SELECT DISTINCT %s, sub.k_fid, %s, %s, %s, %s, %s FROM ({sql}) sub "
+            f"SELECT %s, sub.k_fid, %s, %s, %s, %s, %s FROM "
+            f"(SELECT DISTINCT s0.k_fid FROM ({sql}) s0) sub "
             f"WHERE sub.k_fid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {it} x "
             f"WHERE x.{q('programme_id')} = %s AND x.{q('year')} = %s "
             f"AND x.{q('family_id')} = sub.k_fid)",
