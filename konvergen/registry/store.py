@@ -161,10 +161,14 @@ def _with_constants(table: pa.Table, constants: dict) -> pa.Table:
 
 def _load(model, table: pa.Table) -> None:
     start = time.perf_counter()
-    bulk.insert_table(connection, model._meta.db_table, table,
-                      not_null_text=_text_columns(model, table.column_names))
-    log.debug("%.2fs loaded %s rows into %s", time.perf_counter() - start, table.num_rows,
-             model._meta.db_table)
+    name = model._meta.db_table
+    with bulk.indexes_deferred(connection, name, table.num_rows) as deferred:
+        bulk.insert_table(connection, name, table,
+                          not_null_text=_text_columns(model, table.column_names))
+        loaded = time.perf_counter()
+    log.debug("%.2fs loaded %s rows into %s (+%.2fs index build%s)", loaded - start,
+              table.num_rows, name, time.perf_counter() - loaded,
+              "" if deferred else ", none deferred")
 
 
 def _store_identities(model, rows: pa.Table, is_new: pa.ChunkedArray) -> None:

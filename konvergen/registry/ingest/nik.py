@@ -52,7 +52,25 @@ def clean_id_number(values) -> tuple[pa.Array, pa.Array]:
     problem : pyarrow.Array of str
         Null when fine or missing, ``"not_16_digits"`` or ``"scientific_notation"``.
     """
-    text = pc.utf8_trim_whitespace(_as_string_array(values))
+    values = _as_string_array(values)
+    # Most values are already 16 plain digits: only the others go through the repairs.
+    plain = pc.fill_null(
+        pc.and_(pc.equal(pc.binary_length(values), 16), pc.ascii_is_decimal(values)), False
+    )
+    others = pc.invert(plain)
+    no_problem = pa.nulls(len(values), pa.string())
+    if not pc.any(others).as_py():
+        return values, no_problem
+    digits, problem = _repair_id_number(values.filter(others))
+    return (
+        pc.replace_with_mask(values, others, digits),
+        pc.replace_with_mask(no_problem, others, problem),
+    )
+
+
+def _repair_id_number(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """:func:`clean_id_number` for values that are not 16 plain digits."""
+    text = pc.utf8_trim_whitespace(values)
     text = pc.replace_substring_regex(text, r"^['`’‘]+", "")
     text = pc.replace_substring_regex(text, r"^(\d+)\.0+$", r"\1")
     # Blank or placeholder-only ("-", ".", "?") means missing, not malformed.

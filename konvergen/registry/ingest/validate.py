@@ -33,14 +33,13 @@ from konvergen.registry.ingest.schema import (
 from konvergen.registry.ingest.sources import vocabulary
 from konvergen.registry.ingest.values import value_key
 
+# DuckDB's working memory; beyond it the typed tables spill to a temporary directory. 2 GB
+# keeps a 1M-family import under its 4 GB budget without spilling (1 GB spilled: +10 s).
+DUCKDB_MEMORY_LIMIT = "2GB"
 # Rough bounding box of Indonesia (with a margin) for the coordinates flag.
-DUCKDB_MEMORY_LIMIT = "1GB"
 LAT_RANGE, LON_RANGE = (-11.5, 6.5), (94.5, 141.5)
 
 _MACROS = r"""
-CREATE MACRO clean(x) AS CASE
-    WHEN length(x) <= 3 AND regexp_full_match(x, '[\s\-_.,/?]*') THEN NULL
-    ELSE nullif(trim(x), '') END;
 CREATE MACRO num(x) AS TRY_CAST(replace(x, ',', '.') AS DOUBLE);
 CREATE MACRO money_text(x) AS regexp_replace(x, '^[Rr][Pp]\.?\s*', '');
 CREATE MACRO money(x) AS CASE
@@ -59,6 +58,9 @@ CREATE MACRO month_number(name) AS CASE left(lower(name), 3)
 CREATE MACRO century(yy, ref_yy) AS
     CASE WHEN CAST(yy AS INTEGER) <= ref_yy THEN '20' ELSE '19' END || yy;
 CREATE MACRO parse_date(s, ref_yy) AS CASE
+    -- The usual export format first, parsed directly (three times faster than the split).
+    WHEN regexp_full_match(s, '\d\d-\d\d-\d{4}') THEN
+        TRY_CAST(try_strptime(s, '%d-%m-%Y') AS DATE)
     WHEN regexp_full_match(s, '\d{1,2}[-/.]\d{1,2}[-/.]\d{4}') THEN ymd(
         regexp_extract(s, '(\d+)$'), regexp_extract(s, '^\d+[-/.](\d+)', 1),
         regexp_extract(s, '^(\d+)'))
@@ -115,6 +117,20 @@ def _with_id_numbers(staged: pa.Table, fields: dict[str, str], reference_year: i
     return staged
 
 
+def _clean_text(values: pa.Array) -> pa.Array:
+    """Trimmed text; null for blanks and short placeholders (``-``, ``.``, ``?``, ``--``).
+
+    >>> _clean_text(pa.array([" Asep ", "-", "", None, " . ", "N/A"])).to_pylist()
+    ['Asep', None, None, None, None, 'N/A']
+    """
+    trimmed = pc.utf8_trim_whitespace(values)
+    placeholder = pc.and_(
+        pc.less_equal(pc.utf8_length(trimmed), 3),
+        pc.equal(pc.utf8_trim(trimmed, " -_.,/?"), ""),
+    )
+    return pc.if_else(placeholder, pa.scalar(None, pa.string()), trimmed)
+
+
 class _Builder:
     """Generates the SQL for one file from what its header mapping provides."""
 
@@ -136,26 +152,34 @@ class _Builder:
             if f in CODED_FIELDS or f in BOOL_FIELDS or f in ("sex", "disability")
         ]
 
-    def prepared(self, stage_table: str) -> str:
-        """A subquery adding ``t_<field>`` (cleaned text) columns, computed once per cell."""
-        texts = ", ".join(f"clean(raw_{f}) AS t_{f}" for f in sorted(self.present))
-        return f"(SELECT *, {texts} FROM {stage_table})"
+    def with_texts_and_codes(self, staged: pa.Table) -> pa.Table:
+        """Append ``t_<field>`` (cleaned text) for every field and ``c_<field>`` (canonical
+        code) for coded fields.
 
-    def with_codes(self, staged: pa.Table) -> pa.Table:
-        """Append ``c_<field>`` canonical codes for coded fields, mapped per distinct value.
-
-        Coded columns hold a few hundred distinct values at most, so the raw column is
-        dictionary-encoded and only the dictionary goes through the vocabulary.
+        Each raw column is dictionary-encoded and only its distinct values are cleaned and
+        looked up: a coded column holds a few hundred distinct values, a name column far
+        fewer than it has rows, and the cleaned column stays dictionary-encoded (no copy of
+        the text).
         """
-        for name in self.vocab_fields():
-            vocab = vocabulary(self.source, name)
+        coded = set(self.vocab_fields())
+        for name in sorted(self.present):
             encoded = pc.dictionary_encode(staged.column(f"raw_{name}")).combine_chunks()
-            mapped = pa.array(
-                [vocab.get(value_key(v)) for v in encoded.dictionary.to_pylist()],
-                type=pa.string(),
+            values = _clean_text(encoded.dictionary)
+            indices = pc.if_else(
+                pc.take(pc.is_null(values), encoded.indices),
+                pa.scalar(None, encoded.indices.type),
+                encoded.indices,
             )
-            codes = pc.take(mapped, encoded.indices)
-            staged = staged.append_column(f"c_{name}", codes)
+            staged = staged.append_column(
+                f"t_{name}", pa.DictionaryArray.from_arrays(indices, pc.fill_null(values, ""))
+            )
+            if name in coded:
+                vocab = vocabulary(self.source, name)
+                mapped = pa.array(
+                    [vocab.get(value_key(v)) for v in encoded.dictionary.to_pylist()],
+                    type=pa.string(),
+                )
+                staged = staged.append_column(f"c_{name}", pc.take(mapped, encoded.indices))
         return staged
 
     def coded(self, field: str) -> tuple[str, str]:
@@ -235,10 +259,10 @@ def validate_register(
     f_stage = stage(tables.pop(FAMILIES), mappings[FAMILIES])
     m_stage = stage(tables.pop(MEMBERS), mappings[MEMBERS])
     n_families, n_members = f_stage.num_rows, m_stage.num_rows
-    f_stage = fb.with_codes(
+    f_stage = fb.with_texts_and_codes(
         _with_id_numbers(f_stage, {"kk_number": "kk", "head_nik": "head_nik"}, ref_year)
     )
-    m_stage = mb.with_codes(_with_id_numbers(m_stage, {"nik": "nik"}, ref_year))
+    m_stage = mb.with_texts_and_codes(_with_id_numbers(m_stage, {"nik": "nik"}, ref_year))
     headers = [(k, f, h) for k, mp in mappings.items() for f, h in mp.mapped.items()]
 
     con = duckdb.connect()
@@ -322,7 +346,7 @@ def _build_families(con, fb: _Builder, staged_columns: list[str]) -> None:
                 {fb.text("electricity_power")} AS electricity_power,
                 {fb.text("member_count")} AS member_count_text,
                 {", ".join(outputs)}
-            FROM {fb.prepared("f_stage")}
+            FROM f_stage
         ) base
         LEFT JOIN region_list r ON r.code = region_dotted
         """
@@ -381,7 +405,7 @@ def _build_members(con, mb: _Builder, staged_columns: list[str], snapshot_date) 
                 {mb.text("birth_date")} IS NOT NULL AS has_birth_date,
                 parse_date({mb.text("birth_date")}, {snapshot_date.year % 100}) AS birth_date,
                 {", ".join(outputs)}
-            FROM {mb.prepared("m_stage")}
+            FROM m_stage
         ) base
         LEFT JOIN fam_acc f USING (family_id)
         """
@@ -541,9 +565,9 @@ def _collect(con, rejections, flags, n_families: int, n_members: int) -> Validat
     con.execute("DROP VIEW fam_acc; DROP TABLE fam")
     members = _arrow(
         con,
-        f"SELECT {', '.join(MEMBER_SCHEMA.names)} FROM mem_acc ORDER BY row_number",
+        f"SELECT {', '.join(MEMBER_SCHEMA.names)} FROM mem_acc",
         MEMBER_SCHEMA,
-    )
+    ).sort_by("row_number")
     counts = {
         "families_read": n_families,
         "families_accepted": families.num_rows,
