@@ -13,6 +13,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 _BATCH_ROWS = 100_000
+#: Loads smaller than this keep their indexes (rebuilding costs more than it saves).
+DEFER_INDEXES_MIN_ROWS = 50_000
 
 
 def _for_database(table: pa.Table, not_null_text: set[str]) -> pa.Table:
@@ -142,7 +144,7 @@ def indexes_deferred(connection, table_name: str, incoming_rows: int) -> Iterato
     readers of that table wait for the import, which is the price of the faster load.
     Yields whether the indexes were deferred.
     """
-    if incoming_rows < 50_000 or incoming_rows < _row_estimate(connection, table_name):
+    if incoming_rows < DEFER_INDEXES_MIN_ROWS or incoming_rows < _row_estimate(connection, table_name):
         yield False
         return
     indexes = _secondary_indexes(connection, table_name)

@@ -1,6 +1,7 @@
 """Importing register snapshots into the database: accepted rows, rejections, idempotence,
 snapshot diffs — on SQLite and PostgreSQL alike."""
 
+import contextlib
 import datetime as dt
 import json
 
@@ -240,3 +241,53 @@ def test_the_synthetic_demo_export_imports_cleanly(personas, tmp_path):
     assert summary["headers"]["members"]["unknown"] == []
     assert FamilyRecord.objects.exclude(floor_area_m2=None).exists()
     assert PersonRecord.objects.exclude(disability="").exists()
+
+
+def _index_names(table: str) -> set[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        return {i for i, d in connection.introspection.get_constraints(cursor, table).items()
+                if d["index"] or d["unique"]}
+
+
+def test_a_large_first_load_builds_the_indexes_afterwards(personas, tmp_path, monkeypatch):
+    """The bulk path that drops secondary indexes and rebuilds them after the rows (taken
+    by any load of 50,000+ rows into a smaller table) leaves the same indexes and
+    constraints behind, and the rebuilt unique constraint still refuses a duplicate."""
+    from django.db import IntegrityError, transaction
+
+    from konvergen.registry import bulk
+
+    tables = [m._meta.db_table for m in (Family, Person, FamilyRecord, PersonRecord)]
+    before = {t: _index_names(t) for t in tables}
+    assert all(before.values())
+    deferred = []
+    real = bulk.indexes_deferred
+
+    @contextlib.contextmanager
+    def spy(connection, table_name, incoming_rows):
+        with real(connection, table_name, incoming_rows) as was_deferred:
+            if was_deferred:
+                deferred.append(table_name)
+            yield was_deferred
+
+    monkeypatch.setattr(bulk, "DEFER_INDEXES_MIN_ROWS", 1)
+    monkeypatch.setattr(bulk, "indexes_deferred", spy)
+    _ready(personas)
+    outcome = _import(personas, *write_p3ke(tmp_path, *tiny_p3ke_rows()))
+    assert outcome.summary["persons_accepted"] == 7
+    assert set(deferred) == set(tables)
+    assert {t: _index_names(t) for t in tables} == before
+    person = Person.objects.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Person.objects.create(
+            dataset_id=person.dataset_id, source_id=person.source_id, family_id=person.family_id,
+            last_snapshot_id=person.last_snapshot_id, region_code=person.region_code, name="X")
+    # A second, smaller load into the now larger tables keeps the indexes in place.
+    families, members = tiny_p3ke_rows()
+    second = _import(personas, *write_p3ke(tmp_path, families[:1], members[:2], "-2"),
+                     date=dt.date(2026, 4, 15))
+    assert second.snapshot.counts["persons_accepted"] == 2
+    assert len(deferred) == len(tables)  # nothing deferred the second time
+    assert {t: _index_names(t) for t in tables} == before
