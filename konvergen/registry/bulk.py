@@ -144,7 +144,8 @@ def indexes_deferred(connection, table_name: str, incoming_rows: int) -> Iterato
     readers of that table wait for the import, which is the price of the faster load.
     Yields whether the indexes were deferred.
     """
-    if incoming_rows < DEFER_INDEXES_MIN_ROWS or incoming_rows < _row_estimate(connection, table_name):
+    small = incoming_rows < DEFER_INDEXES_MIN_ROWS
+    if small or incoming_rows < _row_estimate(connection, table_name):
         yield False
         return
     indexes = _secondary_indexes(connection, table_name)

@@ -180,8 +180,9 @@ class FamilyRecord(models.Model):
 class PersonRecord(models.Model):
     snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+",
                                  db_constraint=False, db_index=False)
+    # Indexed through the unique (person, snapshot) constraint, which leads with it.
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="records",
-                               db_constraint=False)
+                               db_constraint=False, db_index=False)
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+",
                                db_constraint=False, db_index=False)
     row_number = models.PositiveIntegerField()
@@ -202,7 +203,7 @@ class PersonRecord(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["snapshot", "person"], name="person_record_unique")
+            models.UniqueConstraint(fields=["person", "snapshot"], name="person_record_unique")
         ]
         indexes = [models.Index(fields=["snapshot", "family"], name="person_record_family")]
 
