@@ -305,7 +305,8 @@ def estimate_m_em(linker, comps: list[dict], *, rules=EM_BLOCKING_RULES,
     from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
 
     max_iter = int(linker._settings_obj.training_settings.max_iterations)
-    sessions, estimates = [], {}
+    sessions: list[dict] = []
+    estimates: dict[str, dict[int, list[float | None]]] = {}
     for rule in rules:
         info: dict = {"blocking_rule": rule, "iterations": 0, "converged": False,
                       "estimated": [], "error": None}
