@@ -63,3 +63,20 @@ def test_link_writes_exactly_the_contract_columns(region, tmp_path):
 def test_link_without_register_files_needs_the_stored_register(region, tmp_path, db):
     with pytest.raises(CommandError, match="Register belum tersimpan"):
         call_command("link", str(region / "pkh.csv"), "--out", str(tmp_path / "x.csv"))
+
+
+def test_link_a_list_of_families_names_the_family(region, tmp_path):
+    out = tmp_path / "keluarga.csv"
+    call_command("link", str(region / "pkh.csv"), "--out", str(out), "--unit", "family",
+                 "--register-families", str(region / "p3ke_keluarga.csv"),
+                 "--register-members", str(region / "p3ke_anggota_keluarga.csv"))
+    rows = _read(out)
+    assert rows[0] == ["row_number", "id_individu", "match_probability", "status",
+                       "id_keluarga"]
+    truth = {t[0]: t for t in _read(region / "pkh_truth.csv")}
+    header = _read(region / "pkh_truth.csv")[0]
+    fam_col = header.index("ID Keluarga P3KE")
+    matched = [r for r in rows[1:] if r[3] == "matched"]
+    assert matched and all(r[4] for r in matched)
+    right = sum(1 for r in matched if r[4] == truth[r[0]][fam_col])
+    assert right / len(matched) >= 0.98
