@@ -9,7 +9,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -164,7 +164,7 @@ class refresh_lock:
         self.timeout = timeout
         self.holder = _holder()
         self.skip = False
-        self.started_at = None
+        self.started_at: datetime | None = None
 
     def __enter__(self) -> "refresh_lock":
         try:

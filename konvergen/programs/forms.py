@@ -69,8 +69,10 @@ class GroupForm(forms.ModelForm):
 
     def __init__(self, *args, organisations, organisation_required: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        self.fields["organisation"].required = organisation_required
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = organisations
+        field.required = organisation_required
 
     def clean_region_code(self) -> str:
         from konvergen.regions.models import Region
