@@ -51,6 +51,7 @@ def test_navigation_shows_only_what_the_role_may_use(personas):
         reverse("regions:index"),
         reverse("registry:families"),
         reverse("programs:index"),
+        reverse("programs:groups"),
         reverse("convergence:index"),
     ]
     tkpk = personas.client_for(personas.tkpk_bandung).get(reverse("core:home"))
