@@ -7,7 +7,9 @@ runs over the data.
 """
 
 import datetime as dt
+import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -162,7 +164,8 @@ class _Builder:
         the text).
         """
         coded = set(self.vocab_fields())
-        for name in sorted(self.present):
+
+        def columns(name: str) -> list[tuple[str, pa.Array]]:
             encoded = pc.dictionary_encode(staged.column(f"raw_{name}")).combine_chunks()
             values = _clean_text(encoded.dictionary)
             indices = pc.if_else(
@@ -170,16 +173,22 @@ class _Builder:
                 pa.scalar(None, encoded.indices.type),
                 encoded.indices,
             )
-            staged = staged.append_column(
-                f"t_{name}", pa.DictionaryArray.from_arrays(indices, pc.fill_null(values, ""))
-            )
+            out = [(f"t_{name}",
+                    pa.DictionaryArray.from_arrays(indices, pc.fill_null(values, "")))]
             if name in coded:
                 vocab = vocabulary(self.source, name)
                 mapped = pa.array(
                     [vocab.get(value_key(v)) for v in encoded.dictionary.to_pylist()],
                     type=pa.string(),
                 )
-                staged = staged.append_column(f"c_{name}", pc.take(mapped, encoded.indices))
+                out.append((f"c_{name}", pc.take(mapped, encoded.indices)))
+            return out
+
+        # Arrow's kernels release the GIL: one column per core.
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            for produced in pool.map(columns, sorted(self.present)):
+                for column_name, array in produced:
+                    staged = staged.append_column(column_name, array)
         return staged
 
     def coded(self, field: str) -> tuple[str, str]:
