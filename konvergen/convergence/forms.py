@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from konvergen.programs.services import outside_period_message
 from konvergen.welfare.models import Status
 
 #: Statuses a region may count as its target (``Unknown`` never is).
@@ -46,3 +47,11 @@ class PlanForm(forms.Form):
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
+
+    def clean(self):
+        data = super().clean()
+        programme, year = data.get("programme"), data.get("year")
+        if programme and year and not programme.year_start <= year <= programme.year_end:
+            self.add_error("year", outside_period_message(programme, year))
+        return data
+

@@ -413,6 +413,12 @@ def intervention_to_group(
     return intervention
 
 
+def outside_period_message(programme: Programme, year: int) -> str:
+    return _("%(programme)s runs from %(start)s to %(end)s: %(year)s is outside its "
+             "period.") % {"programme": programme.name, "start": programme.year_start,
+                           "end": programme.year_end, "year": year}
+
+
 def interventions_plan(
     *, programme: Programme, families, family_field: str = "family_id", year: int,
     value: Decimal | int = 0, acting_user,
@@ -420,7 +426,9 @@ def interventions_plan(
     """Planned interventions of ``programme`` in ``year`` for ``families`` (a queryset whose
     ``family_field`` is a register family, e.g. a worklist's rows): one INSERT … SELECT,
     skipping families that already have one of this programme in that year; one audit row
-    with the count."""
+    with the count. ``year`` must lie within the programme's period."""
+    if not programme.year_start <= year <= programme.year_end:
+        raise ValidationError(outside_period_message(programme, year))
     q = connection.ops.quote_name
     it = q(Intervention._meta.db_table)
     sql, params = (

@@ -124,3 +124,23 @@ def test_planning_needs_a_programme_of_ones_own_addressing_the_need(personas, re
     other = reverse("convergence:worklist-plan", args=["32.04"]) + "?year=2026&need=water"
     assert officer.post(other, data).status_code == 404
     assert not Intervention.objects.filter(status="planned").exists()
+
+
+def test_planning_outside_the_programmes_period_is_refused(personas, region):
+    """RTLH Daerah runs 2026–2027: a plan for 2028 is refused with the reason, on the page
+    and in the service, and nothing is written."""
+    from django.core.exceptions import ValidationError
+
+    from konvergen.programs.services import interventions_plan
+
+    client = personas.client_for(personas.dinsos_officer)
+    url = reverse("convergence:worklist-plan", args=["32.04"]) + "?year=2026&need=housing"
+    page = client.post(url, {"programme": region.pk, "year": 2028, "value": 0, "scope": "all"},
+                       follow=True)
+    shown = [str(m) for m in page.context["messages"]]
+    assert len(shown) == 1 and all(x in shown[0] for x in ("RTLH Daerah", "2026", "2027", "2028"))
+    assert not Intervention.objects.filter(status="planned").exists()
+    with pytest.raises(ValidationError):
+        interventions_plan(programme=region, families=Family.objects.all(),
+                           family_field="id", year=2025, acting_user=personas.admin)
+    assert not Intervention.objects.filter(status="planned").exists()
