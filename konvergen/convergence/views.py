@@ -267,7 +267,7 @@ def worklist_plan(request, code: str):
     back = reverse("convergence:worklist", args=[code]) + "?" + urlencode(
         {"year": year or "", "need": need or ""})
     if not form.is_valid():
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
         messages.error(request, " ".join(errors) or _("Choose a programme and a period."))
         return redirect(back)
     programme = access.access_programme(request.user, form.cleaned_data["programme"].pk,
