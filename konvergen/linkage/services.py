@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -29,7 +30,7 @@ from konvergen.linkage.models import (
     RowStatus,
     Thresholds,
 )
-from konvergen.registry.bulk import insert_table
+from konvergen.registry.bulk import create_temp_table, insert_table
 from konvergen.registry.ingest.readers import IngestFileError, read_table
 from konvergen.registry.models import Person
 
@@ -202,6 +203,21 @@ def beneficiary_list_create(
     return blist
 
 
+def beneficiary_list_relink_request(*, blist: BeneficiaryList, acting_user) -> None:
+    """Queue a list for linking again; the rows and their review decisions stay until the
+    new result is written over them (:func:`_store_rows`)."""
+    with transaction.atomic():
+        BeneficiaryList.objects.filter(pk=blist.pk).update(
+            status=BeneficiaryList.Status.QUEUED, error="")
+        audit_record(
+            actor=acting_user,
+            action="linkage.list_relink",
+            obj=blist,
+            region_code=blist.dataset.region_id,
+            changes={"previous_model": blist.model_version_id},
+        )
+
+
 def beneficiary_list_link(list_id: int) -> None:
     """Link an uploaded list (a background job): every row gets a status and, when matched,
     the register person; review rows keep their candidates and evidence."""
@@ -242,13 +258,7 @@ def beneficiary_list_link(list_id: int) -> None:
     )
     histogram.pop("chart", None)
     with transaction.atomic():
-        ListRow.objects.filter(beneficiary_list=blist).delete()
-        insert_table(
-            connection,
-            ListRow._meta.db_table,
-            rows,
-            not_null_text={"status", "rule", "data", "candidates"},
-        )
+        kept = _store_rows(blist, rows)
         BeneficiaryList.objects.filter(pk=list_id).update(
             status=BeneficiaryList.Status.DONE,
             model_version=version,
@@ -260,8 +270,74 @@ def beneficiary_list_link(list_id: int) -> None:
             action="linkage.list_link",
             obj=blist,
             region_code=blist.dataset.region_id,
-            changes={"rows": result.num_rows, **counts, "model": version.version},
+            changes={"rows": result.num_rows, **counts, "model": version.version,
+                     "decisions_kept": kept},
         )
+
+
+def _store_rows(blist, rows: pa.Table) -> int:
+    """Write a linking result into the list's rows; return how many reviewed rows kept their
+    reviewer's decision.
+
+    The first linking inserts the rows. Linking again (after a new register snapshot, a
+    retrained model or new thresholds) rewrites the rows in place, keyed on the row number,
+    so review decisions, their history and the interventions made from the rows stay
+    attached: a row whose last decision stands (accepted or rejected, not undone) keeps its
+    status and person and only gets the fresh candidates and evidence.
+    """
+    table = ListRow._meta.db_table
+    not_null = {"status", "rule", "data", "candidates"}
+    if not ListRow.objects.filter(beneficiary_list=blist).exists():
+        insert_table(connection, table, rows, not_null_text=not_null)
+        return 0
+    standing = _rows_with_standing_decision(blist)
+    keep = pc.is_in(rows.column("row_number"), pa.array(sorted(standing), pa.int64()))
+    rows = rows.append_column("keep", keep)
+    create_temp_table(connection, "tmp_list_rows", rows.schema)
+    insert_table(connection, "tmp_list_rows", rows, not_null_text=not_null)
+    q = connection.ops.quote_name
+
+    def value(column: str) -> str:  # the temporary table holds JSON as text
+        if column in ("data", "candidates") and connection.vendor == "postgresql":
+            return f"CAST(t.{q(column)} AS jsonb)"
+        return f"t.{q(column)}"
+
+    fresh = ["rule", "match_probability", "candidates", "data"]
+    decided = ["status", "person_id", "family_id"]
+    sets = ", ".join(
+        [f"{q(c)} = {value(c)}" for c in fresh]
+        + [f"{q(c)} = CASE WHEN t.keep THEN {table}.{q(c)} ELSE t.{q(c)} END" for c in decided]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {sets} FROM tmp_list_rows t WHERE "
+            f"{table}.beneficiary_list_id = %s AND {table}.row_number = t.row_number",
+            [blist.pk],
+        )
+        # Rows the file no longer has (it is the same file, so none unless it was replaced)
+        # go, with their decisions; new row numbers are added.
+        cursor.execute(
+            f"DELETE FROM {table} WHERE beneficiary_list_id = %s AND row_number NOT IN "
+            f"(SELECT row_number FROM tmp_list_rows)", [blist.pk])
+        names = [c for c in rows.column_names if c != "keep"]
+        cols = ", ".join(q(c) for c in names)
+        values = ", ".join(value(c) for c in names)
+        cursor.execute(
+            f"INSERT INTO {table} ({cols}) SELECT {values} FROM tmp_list_rows t WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {table} x WHERE x.beneficiary_list_id = %s "
+            f"AND x.row_number = t.row_number)", [blist.pk])
+        cursor.execute("DROP TABLE tmp_list_rows")
+    return int(pc.sum(keep).as_py() or 0)
+
+
+def _rows_with_standing_decision(blist) -> set[int]:
+    """Row numbers whose latest decision is an accept or reject that was not undone."""
+    latest: dict[int, tuple[str, bool]] = {}
+    decisions = ReviewDecision.objects.filter(row__beneficiary_list=blist).order_by("id")
+    for number, action, undone in decisions.values_list("row__row_number", "action", "undone"):
+        latest[number] = (action, undone)
+    return {n for n, (action, undone) in latest.items()
+            if action != ReviewDecision.Action.UNDO and not undone}
 
 
 def _rows_table(blist, raw: pa.Table, result: pa.Table, register: pa.Table) -> pa.Table:

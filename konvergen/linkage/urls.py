@@ -8,6 +8,7 @@ urlpatterns = [
     path("upload/", views.list_upload, name="upload"),
     path("lists/<int:list_id>/", views.list_detail, name="list"),
     path("lists/<int:list_id>/status.json", views.list_status, name="list-status"),
+    path("lists/<int:list_id>/relink/", views.list_relink, name="list-relink"),
     path("lists/<int:list_id>/result.csv", views.list_result_csv, name="list-result"),
     path("lists/<int:list_id>/review/", views.review_queue, name="queue"),
     path("lists/<int:list_id>/rows/<int:row_number>/", views.row_review, name="row"),

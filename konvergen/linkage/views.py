@@ -106,6 +106,20 @@ def list_detail(request, list_id: int):
 
 
 @login_required
+@require_POST
+def list_relink(request, list_id: int):
+    """Link the list again (after a new register snapshot, a retrained model or new
+    thresholds); reviewer decisions stand."""
+    blist = access.access_beneficiary_list(request.user, list_id)
+    if blist.status in (BeneficiaryList.Status.QUEUED, BeneficiaryList.Status.RUNNING):
+        messages.info(request, _("The list is already being linked."))
+        return redirect("linkage:list", list_id=blist.pk)
+    services.beneficiary_list_relink_request(blist=blist, acting_user=request.user)
+    jobs.start(services.beneficiary_list_link, blist.pk)
+    return redirect("linkage:list", list_id=blist.pk)
+
+
+@login_required
 def list_status(request, list_id: int):
     blist = access.access_beneficiary_list(request.user, list_id)
     done = blist.status in (BeneficiaryList.Status.DONE, BeneficiaryList.Status.FAILED)

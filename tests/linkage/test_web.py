@@ -324,3 +324,43 @@ def test_neighbouring_desa_come_from_the_stored_centroids(personas, synth_regist
                   strict=True))
     assert got == {("32.04.05.2001", "32.04.05.2003"), ("32.04.05.2003", "32.04.05.2001")}
     assert register_source.neighbours(synth_register, max_km=0) is None
+
+
+def test_linking_again_keeps_the_reviewers_decisions(personas, review_list):
+    """After new thresholds the secretariat links the list again: rows a reviewer accepted or
+    rejected keep that decision (and its history), undecided rows take the new result, and
+    nothing else about the list is lost."""
+    from konvergen.linkage.models import ReviewDecision
+    from konvergen.linkage.services import thresholds_set
+
+    client = personas.client_for(personas.tkpk_bandung)
+    rows = list(review_list.rows.filter(status="review").exclude(candidates=[])
+                .order_by("row_number")[:3])
+    accepted, rejected, untouched = rows
+    person = Person.objects.get(source_id=accepted.candidates[-1]["person_id"])
+    for row, data in ((accepted, {"action": "accept", "person": person.pk}),
+                      (rejected, {"action": "reject"})):
+        client.post(reverse("linkage:row", args=[review_list.pk, row.row_number]), data)
+    total = review_list.rows.count()
+
+    # A partner may not; the list's owner agency and the secretariat may.
+    relink = reverse("linkage:list-relink", args=[review_list.pk])
+    assert personas.client_for(personas.csr_partner).post(relink).status_code == 404
+    thresholds_set(region=personas.bandung, accept=0.5, review=0.05,
+                   acting_user=personas.tkpk_bandung)
+    assert client.post(relink).status_code == 302
+    review_list.refresh_from_db()
+    assert review_list.status == "done", review_list.error
+    assert review_list.rows.count() == total
+    accepted.refresh_from_db()
+    rejected.refresh_from_db()
+    untouched.refresh_from_db()
+    assert accepted.status == "matched" and accepted.person == person
+    assert rejected.status == "unmatched" and rejected.person is None
+    assert ReviewDecision.objects.filter(row__in=[accepted, rejected]).count() == 2
+    # The looser threshold settles rows nobody decided.
+    assert untouched.status in ("matched", "unmatched") and untouched.decided_by is None
+    assert not review_list.rows.filter(status="review").exists()
+    assert AuditEntry.objects.filter(action="linkage.list_relink").count() == 1
+    last = AuditEntry.objects.filter(action="linkage.list_link").latest("id")
+    assert last.changes["decisions_kept"] == 2

@@ -98,6 +98,7 @@ NOT_GET = {
     "accounts:logout",
     "set_language",
     "linkage:retrain",
+    "linkage:list-relink",
     "linkage:duplicates-find",
     "programs:catalogue-load",
     "programs:use-list",
