@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from konvergen.accounts import access
+from konvergen.core.uploads import save_upload
 from konvergen.linkage import duplicates, selectors, services
 from konvergen.linkage.forms import ListUploadForm, RetrainForm, ThresholdsForm
 from konvergen.linkage.models import BeneficiaryList, DuplicatePair, ListRow, RowStatus
@@ -21,7 +22,6 @@ from konvergen.organisations.models import Organisation
 from konvergen.regions.models import Region
 from konvergen.registry import jobs
 from konvergen.registry.models import Dataset, Person
-from konvergen.registry.views import _save_upload
 
 #: Names of the compared fields, for the evidence table.
 FIELD_LABELS = {
@@ -80,7 +80,7 @@ def list_upload(request):
         blist = services.beneficiary_list_create(
             dataset=dataset,
             name=form.cleaned_data["name"],
-            file_path=_save_upload(form.cleaned_data["file"], folder),
+            file_path=save_upload(form.cleaned_data["file"], folder),
             organisation=organisation,
             mapping=form.cleaned_data["mapping"],
             unit=form.cleaned_data["unit"],

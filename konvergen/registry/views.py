@@ -6,12 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import get_valid_filename
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from konvergen.accounts import access
+from konvergen.core.uploads import save_upload
 from konvergen.core.xlsx import xlsx_response
 from konvergen.programs import selectors as program_selectors
 from konvergen.regions.models import Level, Region
@@ -49,15 +49,6 @@ def _import_regions(user) -> list[Region]:
     return list(regions.filter(access.scope_q(scopes, "code")).order_by("code"))
 
 
-def _save_upload(upload, folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / get_valid_filename(Path(upload.name).name or "upload")
-    with open(path, "wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    return path
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_new(request):
@@ -72,8 +63,8 @@ def import_new(request):
         folder = Path(settings.UPLOAD_DIR) / uuid.uuid4().hex
         job = import_job_create(
             dataset=dataset,
-            families_path=_save_upload(form.cleaned_data["families"], folder),
-            members_path=_save_upload(form.cleaned_data["members"], folder),
+            families_path=save_upload(form.cleaned_data["families"], folder),
+            members_path=save_upload(form.cleaned_data["members"], folder),
             options={
                 "snapshot_date": form.cleaned_data["snapshot_date"].isoformat(),
                 "mapping": form.cleaned_data["mapping"],
