@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from konvergen.audit.services import audit_record
-from konvergen.linkage import register_source
+from konvergen.linkage import hooks, register_source
 from konvergen.linkage.engine import columns
 from konvergen.linkage.engine.link import link_list
 from konvergen.linkage.engine.model import (
@@ -273,6 +273,7 @@ def beneficiary_list_link(list_id: int) -> None:
             changes={"rows": result.num_rows, **counts, "model": version.version,
                      "decisions_kept": kept},
         )
+    hooks.rows_changed(list_id=blist.pk, acting_user=blist.uploaded_by, trigger="link")
 
 
 def _store_rows(blist, rows: pa.Table) -> int:
@@ -433,6 +434,8 @@ def list_row_decide(
                 "previous_status": decision.previous_status,
             },
         )
+    hooks.rows_changed(list_id=row.beneficiary_list_id, acting_user=acting_user,
+                       trigger="review")
     return decision
 
 
@@ -468,4 +471,6 @@ def list_row_undo(*, row: ListRow, acting_user) -> ReviewDecision:
                 "status": row.status,
             },
         )
+    hooks.rows_changed(list_id=row.beneficiary_list_id, acting_user=acting_user,
+                       trigger="undo")
     return undo

@@ -228,3 +228,34 @@ class Intervention(models.Model):
     def __str__(self) -> str:
         beneficiary = self.family_id if self.family_id else f"group {self.group_id}"
         return f"{self.programme_id}→{beneficiary} {self.year}"
+
+
+class ListUse(models.Model):
+    """A programme takes its beneficiaries of a period from a linked list: the settings of
+    the last sync, re-applied whenever the list's rows change (a review decision, an undo,
+    the list linked again), so the interventions follow the list without another click."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="list_uses")
+    beneficiary_list = models.ForeignKey(
+        "linkage.BeneficiaryList", on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.PositiveSmallIntegerField(_("period (year)"))
+    status = models.CharField(_("status"), max_length=10, choices=Intervention.Status.choices)
+    value = models.DecimalField(_("value (Rp)"), max_digits=16, decimal_places=0, default=0)
+    synced_at = models.DateTimeField(_("last synced"))
+    synced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    #: Whether the viewing user may open the list (set by ``selectors.programme_list_uses``).
+    linkable = False
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "beneficiary_list", "period"], name="list_use_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}←{self.beneficiary_list_id} {self.period}"

@@ -5,7 +5,7 @@ from django.db.models import Count, Q, Sum
 from konvergen.accounts import access
 from konvergen.linkage.models import BeneficiaryList
 from konvergen.organisations.models import Organisation
-from konvergen.programs.models import Group, GroupMember, Intervention, Programme
+from konvergen.programs.models import Group, GroupMember, Intervention, ListUse, Programme
 from konvergen.registry.models import Person
 
 
@@ -62,6 +62,16 @@ def usable_lists(user, programme: Programme):
     if orgs is not None:
         lists = lists.filter(organisation_id__in=orgs)
     return lists.select_related("organisation").order_by("-id")
+
+
+def programme_list_uses(user, programme: Programme) -> list[ListUse]:
+    """The lists a programme follows; ``linkable`` says whether the user may open the list
+    (list names are shown to everyone who sees the programme, the rows only to its owners)."""
+    uses = list(programme.list_uses.select_related("beneficiary_list").order_by("-period", "id"))
+    openable = set(usable_lists(user, programme).values_list("pk", flat=True)) if uses else set()
+    for use in uses:
+        use.linkable = use.beneficiary_list_id in openable
+    return uses
 
 
 def family_interventions(family_id: int) -> list[Intervention]:

@@ -16,7 +16,7 @@ from konvergen.linkage.models import ListRow, RowStatus
 from konvergen.organisations.models import OrganisationKind, Pentahelix
 from konvergen.organisations.services import organisation_get_or_create
 from konvergen.programs import catalogue, hooks
-from konvergen.programs.models import Group, GroupMember, Intervention, Programme
+from konvergen.programs.models import Group, GroupMember, Intervention, ListUse, Programme
 
 PROGRAMME_FIELDS = [
     "code",
@@ -187,8 +187,14 @@ def interventions_from_list(
     acting_user,
     status: str = Intervention.Status.DELIVERED,
     value: Decimal | int = 0,
+    trigger: str = "sync",
 ) -> dict:
     """Make the matched rows of a linked list the programme's beneficiaries in ``period``.
+
+    The settings are kept as the programme's :class:`ListUse` of the list, so later changes
+    of the list's rows are followed (:func:`list_uses_resync`); ``trigger`` says in the
+    audit row what caused this run: ``sync`` (by hand), ``review``, ``undo`` or ``link``
+    (the list linked again).
 
     Idempotent, keyed on (programme, period, list, row number) — which survives the list
     being linked again (its rows are rewritten): a row still matched keeps its
@@ -262,6 +268,11 @@ def interventions_from_list(
             )
             added = cursor.rowcount
         total = ours.count()
+        ListUse.objects.update_or_create(
+            programme=programme, beneficiary_list=beneficiary_list, period=period,
+            defaults={"status": status, "value": int(value), "synced_at": timezone.now(),
+                      "synced_by": acting_user if getattr(acting_user, "pk", None) else None},
+        )
         audit_record(
             actor=acting_user,
             action="programs.interventions_from_list",
@@ -275,10 +286,24 @@ def interventions_from_list(
                 "updated": updated,
                 "removed": removed_count,
                 "total": total,
+                "trigger": trigger,
             },
         )
     hooks.changed(region_code=programme.region_id)
     return {"added": added, "updated": updated, "removed": removed_count, "total": total}
+
+
+def list_uses_resync(*, list_id: int, acting_user, trigger: str) -> int:
+    """Re-apply every programme's use of a list after its rows changed; return how many
+    uses were synced. Linkage calls it (``linkage.hooks``) after a review decision, an undo
+    or a new linking."""
+    uses = ListUse.objects.filter(beneficiary_list_id=list_id).select_related(
+        "programme", "beneficiary_list__dataset")
+    for use in uses:
+        interventions_from_list(
+            programme=use.programme, beneficiary_list=use.beneficiary_list, period=use.period,
+            status=use.status, value=use.value, acting_user=acting_user, trigger=trigger)
+    return len(uses)
 
 
 GROUP_FIELDS = ["name", "kind", "region_code", "organisation", "kur_status", "kur_date",

@@ -108,6 +108,7 @@ def programme_detail(request, programme_id: int):
             "programme": programme,
             "can_manage": can_manage,
             "use_form": use_form,
+            "list_uses": selectors.programme_list_uses(request.user, programme),
             "interventions": selectors.programme_interventions(programme),
         },
     )
