@@ -160,20 +160,26 @@ def access_dataset(user, dataset_id: int, *, feature: str = "register"):
     return dataset
 
 
-def linkage_organisations(user, region_code: str) -> set[int] | None:
-    """Organisations on whose behalf the user works with lists in ``region_code``: ``None``
-    means every list of the region (administrators and the secretariat)."""
+def _acting_organisations(user, region_code: str, feature: str) -> set[int] | None:
+    """Organisations on whose behalf the user uses ``feature`` in ``region_code``; ``None``
+    means all of them (administrators and the secretariat, whose work is region-wide)."""
     if getattr(user, "is_superuser", False) and user.is_active:
         return None
     orgs: set[int] = set()
     for a in assignments(user):
-        if a.role not in FEATURES["linkage"] or not _covers(a.region_id, region_code):
+        if a.role not in FEATURES[feature] or not _covers(a.region_id, region_code):
             continue
         if a.role in (Role.ADMIN, Role.TKPK):
             return None
         if a.organisation_id:
             orgs.add(a.organisation_id)
     return orgs
+
+
+def linkage_organisations(user, region_code: str) -> set[int] | None:
+    """Organisations on whose behalf the user works with lists in ``region_code``: ``None``
+    means every list of the region (administrators and the secretariat)."""
+    return _acting_organisations(user, region_code, "linkage")
 
 
 def access_beneficiary_list(user, list_id: int):
@@ -224,17 +230,7 @@ def mask_name(value: str | None) -> str:
 def programme_organisations(user, region_code: str) -> set[int] | None:
     """Organisations whose programmes the user manages in ``region_code``: ``None`` means
     every programme of the region (administrators and the secretariat)."""
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return None
-    orgs: set[int] = set()
-    for a in assignments(user):
-        if a.role not in FEATURES["programmes_manage"] or not _covers(a.region_id, region_code):
-            continue
-        if a.role in (Role.ADMIN, Role.TKPK):
-            return None
-        if a.organisation_id:
-            orgs.add(a.organisation_id)
-    return orgs
+    return _acting_organisations(user, region_code, "programmes_manage")
 
 
 def access_programme(user, programme_id: int, *, manage: bool = False):
@@ -287,17 +283,7 @@ def groups_q(user, *, manage: bool = False) -> Q:
 def group_organisations(user, region_code: str) -> set[int] | None:
     """Organisations on whose behalf the user records groups in ``region_code``: ``None``
     means any organisation (administrators and the secretariat)."""
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return None
-    orgs: set[int] = set()
-    for a in assignments(user):
-        if a.role not in FEATURES["groups_manage"] or not _covers(a.region_id, region_code):
-            continue
-        if a.role in (Role.ADMIN, Role.TKPK):
-            return None
-        if a.organisation_id:
-            orgs.add(a.organisation_id)
-    return orgs
+    return _acting_organisations(user, region_code, "groups_manage")
 
 
 def access_group(user, group_id: int, *, manage: bool = False):
