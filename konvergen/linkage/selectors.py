@@ -2,6 +2,7 @@
 
 import math
 
+from konvergen.linkage import labels
 from konvergen.linkage.models import LinkageModelVersion
 from konvergen.registry.models import Dataset
 
@@ -33,8 +34,8 @@ def model_parameters(region) -> dict | None:
             source = (sources.get(name) or [])[i] if i < len(sources.get(name) or []) else "prior"
             rows.append(
                 {
-                    "field": name,
-                    "level": lv.get("label_for_charts", ""),
+                    "field": labels.field_label(name),
+                    "level": labels.level_label(lv.get("label_for_charts", "")),
                     "m": m,
                     "u": u,
                     "weight": math.log2(m / u) if m and u else None,

@@ -10,30 +10,17 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from konvergen.accounts import access
 from konvergen.core.uploads import save_upload
-from konvergen.linkage import duplicates, selectors, services
+from konvergen.linkage import duplicates, labels, selectors, services
 from konvergen.linkage.forms import ListUploadForm, RetrainForm, ThresholdsForm
 from konvergen.linkage.models import BeneficiaryList, DuplicatePair, ListRow, RowStatus
 from konvergen.organisations.models import Organisation
 from konvergen.regions.models import Region
 from konvergen.registry import jobs
 from konvergen.registry.models import Dataset, Person
-
-#: Names of the compared fields, for the evidence table.
-FIELD_LABELS = {
-    "nik": _lazy("NIK"),
-    "name": _lazy("Name"),
-    "birth_date": _lazy("Birth date"),
-    "sex": _lazy("Sex"),
-    "kk": _lazy("KK number"),
-    "desa": _lazy("Desa"),
-    "address": _lazy("Address"),
-    "household": _lazy("Household"),
-}
 
 
 def _lists_for(user):
@@ -229,13 +216,7 @@ def row_review(request, list_id: int, row_number: int):
         person = persons.get(c.get("person_id"))
         if person is None:
             continue
-        evidence = sorted(
-            (
-                {**e, "label": FIELD_LABELS.get(e.get("field"), e.get("field"))}
-                for e in c.get("evidence") or []
-            ),
-            key=lambda e: -abs(e.get("weight") or 0),
-        )
+        evidence = labels.evidence_rows(c.get("evidence"))
         candidates.append(
             {
                 **c,
@@ -396,13 +377,7 @@ def duplicate_pair(request, pair_id: int):
         else:
             messages.success(request, _("Decision saved."))
         return redirect("linkage:pair", pair_id=pair.pk)
-    evidence = sorted(
-        (
-            {**e, "label": FIELD_LABELS.get(e.get("field"), e.get("field"))}
-            for e in pair.evidence or []
-        ),
-        key=lambda e: -abs(e.get("weight") or 0),
-    )
+    evidence = labels.evidence_rows(pair.evidence)
     return render(
         request,
         "linkage/pair.html",
