@@ -10,6 +10,7 @@ urlpatterns = [
     path("audit/", include("konvergen.audit.urls")),
     path("welfare/", include("konvergen.welfare.urls")),
     path("programmes/", include("konvergen.programs.urls")),
+    path("stakeholders/", include("konvergen.organisations.urls")),
     path("convergence/", include("konvergen.convergence.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

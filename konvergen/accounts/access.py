@@ -46,6 +46,10 @@ FEATURES: dict[str, frozenset[str]] = {
     "groups": frozenset({Role.ADMIN, Role.TKPK, Role.AGENCY, Role.PARTNER, Role.VILLAGE}),
     "groups_manage": frozenset({Role.ADMIN, Role.TKPK, Role.AGENCY, Role.PARTNER}),
     "target_settings": frozenset({Role.ADMIN, Role.TKPK}),
+    # The stakeholder directory (no personal data); the secretariat keeps it.
+    "stakeholders": frozenset({Role.ADMIN, Role.TKPK, Role.AGENCY, Role.PARTNER, Role.VIEWER,
+                               Role.NATIONAL}),
+    "stakeholders_manage": frozenset({Role.ADMIN, Role.TKPK}),
 }
 
 #: Roles that see personal data inside their scope because their work needs it.
@@ -297,3 +301,33 @@ def access_group(user, group_id: int, *, manage: bool = False):
         ).get(pk=group_id)
     except (Group.DoesNotExist, ValueError, TypeError):
         raise Http404(NOT_FOUND) from None
+
+
+def visible_organisations_q(user) -> Q:
+    """Organisations the user may see in the stakeholder directory: those based in the
+    user's regions (and above them, e.g. a province's agencies for a kabupaten)."""
+    scopes = scope_codes(user, feature="stakeholders")
+    if not scopes:
+        return Q(pk__in=[])
+    q = scope_q(scopes, "region__code")
+    for scope in scopes:
+        if scope != WHOLE_COUNTRY:
+            parts = scope.split(".")
+            q |= Q(region__code__in=[".".join(parts[:i]) for i in range(1, len(parts))])
+    return q
+
+
+def access_organisation(user, organisation_id: int, *, manage: bool = False):
+    """An organisation of the directory; with ``manage`` only one based inside a region the
+    user keeps (secretariat, administrators). Http404 otherwise."""
+    from konvergen.organisations.models import Organisation
+
+    try:
+        org = Organisation.objects.select_related("region").filter(
+            visible_organisations_q(user)).get(pk=organisation_id)
+    except (Organisation.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+    if manage and not covers_any(scope_codes(user, feature="stakeholders_manage"),
+                                 org.region_id):
+        raise Http404(NOT_FOUND)
+    return org

@@ -10,6 +10,7 @@ NAVIGATION = [
     ("register_import", "registry:home", _("Register imports")),
     ("linkage", "linkage:index", _("Lists and linkage")),
     ("programmes", "programs:index", _("Programmes")),
+    ("stakeholders", "organisations:index", _("Stakeholders")),
     ("groups", "programs:groups", _("Groups")),
     ("convergence", "convergence:index", _("Convergence")),
     ("welfare_settings", "welfare:settings-index", _("Needs settings")),

@@ -39,6 +39,8 @@ class Organisation(models.Model):
         verbose_name=_("region"),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    #: Whether the viewing user may edit it (set by the directory page).
+    editable = False
 
     class Meta:
         verbose_name = _("organisation")

@@ -57,6 +57,7 @@ def test_navigation_shows_only_what_the_role_may_use(personas):
     tkpk = personas.client_for(personas.tkpk_bandung).get(reverse("core:home"))
     assert reverse("audit:list") in [i["url"] for i in tkpk.context["nav_items"]]
     assert reverse("registry:home") in [i["url"] for i in tkpk.context["nav_items"]]
+    assert reverse("organisations:index") in [i["url"] for i in tkpk.context["nav_items"]]
     admin = personas.client_for(personas.admin).get(reverse("core:home"))
     assert reverse("admin:index") in [i["url"] for i in admin.context["nav_items"]]
 

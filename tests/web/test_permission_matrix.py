@@ -92,6 +92,11 @@ MATRIX = {
     "convergence:worklist": ({"code": "32.04.05.2001"}, WORKLIST_DESA),
     "convergence:worklist-xlsx": ({"code": "32.04.05.2001"}, WORKLIST_DESA),
     "admin:index": ({}, {"admin"}),
+    # The stakeholder directory holds no personal data: every role with a region but the
+    # village operator reads it; the secretariat keeps it.
+    "organisations:index": ({}, WITH_REGION - {"village_operator"}),
+    "organisations:new": ({}, {"admin", "tkpk_bandung", "tkpk_cirebon"}),
+    "organisations:edit": ({"organisation_id": "DINSOS"}, {"admin", "tkpk_bandung"}),
 }
 # POST-only or framework endpoints, tested elsewhere.
 NOT_GET = {
@@ -106,6 +111,7 @@ NOT_GET = {
     "programs:group-member-remove",
     "programs:group-help",
     "convergence:worklist-plan",
+    "organisations:standard-agencies",
 }
 
 
@@ -192,6 +198,7 @@ def objects(personas, tmp_path):
     group = Group.objects.create(name="KUBE Mawar", kind="kube", region_code="32.04.05.2001",
                                  organisation=personas.dinsos)
     return {
+        "DINSOS": personas.dinsos.pk,
         "GROUP": group.pk,
         "PROGRAMME": programme.pk,
         "PAIR": pair.pk,
