@@ -79,7 +79,8 @@ def families_table(region_code: str | None = None) -> pa.Table:
 
 def interventions_table(region_code: str | None = None) -> pa.Table:
     """One row per intervention on a family; an intervention to a group gives one row per
-    member family (``group_id`` set, ``value`` its equal share)."""
+    family with a member whose membership covers the intervention's year (``group_id`` set,
+    ``value`` its equal share)."""
     it, pt, ft, pe, gm = (
         Intervention._meta.db_table,
         Programme._meta.db_table,
@@ -103,8 +104,11 @@ def interventions_table(region_code: str | None = None) -> pa.Table:
         f"UNION ALL "
         f"SELECT p.code, f.source_id, '', i.year, i.status, i.value, p.needs, i.group_id, i.id "
         f"FROM {it} i JOIN {pt} p ON p.id = i.programme_id "
-        f"JOIN (SELECT DISTINCT m.group_id, pe.family_id FROM {gm} m "
-        f"JOIN {pe} pe ON pe.id = m.person_id) mf ON mf.group_id = i.group_id "
+        f"JOIN (SELECT DISTINCT gi.id AS intervention_id, pe.family_id FROM {it} gi "
+        f"JOIN {gm} m ON m.group_id = gi.group_id AND m.joined_year <= gi.year "
+        f"AND (m.left_year IS NULL OR m.left_year >= gi.year) "
+        f"JOIN {pe} pe ON pe.id = m.person_id WHERE gi.family_id IS NULL) mf "
+        f"ON mf.intervention_id = i.id "
         f"JOIN {ft} f ON f.id = mf.family_id WHERE i.family_id IS NULL "
         f"{where.replace('WHERE', 'AND (') + ')' if where else ''}"
         f") x ORDER BY programme_code, family_id, intervention_id",

@@ -270,25 +270,32 @@ def interventions_table(dataset, year: int) -> pa.Table:
         f"SELECT i.programme_id, NULL, NULL, i.group_id, i.status, i.value FROM {it} i "
         f"WHERE i.family_id IS NULL AND i.year = %s AND i.group_id IN ("
         f"SELECT m.group_id FROM {gm} m JOIN {pe} pe ON pe.id = m.person_id "
-        f"WHERE pe.dataset_id = %s)",
-        [dataset.pk, year, year, dataset.pk],
+        f"WHERE pe.dataset_id = %s AND {MEMBER_IN_YEAR})",
+        [dataset.pk, year, year, dataset.pk, year, year],
     )
     table = engine.conform(table, {**engine.INTERVENTION_INPUT, "person_id": pa.int64()})
     return _to_survivor_families(dataset, table)
 
 
-def group_members_table(dataset) -> pa.Table:
-    """``group_id``, ``family_id`` of every member (in the dataset) of a group that has an
-    intervention to the whole group; a merged person's survivor's family."""
+#: SQL: membership ``m`` covers the period (two ``%s`` parameters, both the year).
+MEMBER_IN_YEAR = "m.joined_year <= %s AND (m.left_year IS NULL OR m.left_year >= %s)"
+
+
+def group_members_table(dataset, year: int) -> pa.Table:
+    """``group_id``, ``family_id`` of every member (in the dataset) whose membership covers
+    ``year``, of a group that has an intervention to the whole group in that year; a merged
+    person's survivor's family."""
     it, gm, pe = (
         Intervention._meta.db_table, GroupMember._meta.db_table, Person._meta.db_table
     )
     table = fetch_arrow(
         connection,
         f"SELECT m.group_id, pe.family_id, pe.id AS person_id FROM {gm} m "
-        f"JOIN {pe} pe ON pe.id = m.person_id WHERE pe.dataset_id = %s AND m.group_id IN "
-        f"(SELECT group_id FROM {it} WHERE family_id IS NULL AND group_id IS NOT NULL)",
-        [dataset.pk],
+        f"JOIN {pe} pe ON pe.id = m.person_id WHERE pe.dataset_id = %s "
+        f"AND {MEMBER_IN_YEAR} AND m.group_id IN "
+        f"(SELECT group_id FROM {it} WHERE family_id IS NULL AND group_id IS NOT NULL "
+        f"AND year = %s)",
+        [dataset.pk, year, year, year],
     )
     table = engine.conform(table, {**engine.MEMBER_INPUT, "person_id": pa.int64()})
     return _to_survivor_families(dataset, table)
@@ -354,10 +361,10 @@ def _refresh_dataset(*, dataset: Dataset, acting_user=None) -> list[ConvergenceR
     families = _families(snapshot)
     programmes = list(programmes_for(dataset.region_id))
     prog_table, locations = _programmes(programmes, need_codes)
-    members = group_members_table(dataset)
     results = []
     for year in _years(dataset, programmes):
         interventions = interventions_table(dataset, year)
+        members = group_members_table(dataset, year)
         result = engine.compute(
             families, prog_table, interventions, config=config, locations=locations,
             members=members,

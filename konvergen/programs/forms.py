@@ -90,6 +90,13 @@ class MemberForm(forms.Form):
     person = forms.IntegerField(widget=forms.HiddenInput, required=False)
     nik = forms.CharField(label=_("NIK"), max_length=16, required=False)
     role = forms.CharField(label=_("role in the group"), max_length=40, required=False)
+    joined_year = forms.IntegerField(label=_("member since (year)"), required=False,
+                                     min_value=2000, max_value=2100)
+
+
+class EndMembershipForm(forms.Form):
+    left_year = forms.IntegerField(label=_("last year as a member"), min_value=2000,
+                                   max_value=2100)
 
 
 class GroupHelpForm(forms.Form):

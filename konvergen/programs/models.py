@@ -12,6 +12,8 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -153,18 +155,39 @@ class Group(models.Model):
         return self.name
 
 
+def this_year() -> int:
+    """The current calendar year in the region's time zone (``TIME_ZONE``)."""
+    return timezone.localdate().year
+
+
 class GroupMember(models.Model):
+    """One person's membership of a group over time: it counts for period ``Y`` when
+    ``joined_year <= Y`` and ``left_year`` is empty (still a member) or ``>= Y``. One row per
+    (group, person): re-joining re-opens the row (``services.group_member_add``)."""
+
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
     role = models.CharField(_("role"), max_length=40, blank=True)
+    joined_year = models.PositiveSmallIntegerField(_("member since (year)"), default=this_year)
+    #: The last year of the membership (inclusive); empty while still a member.
+    left_year = models.PositiveSmallIntegerField(_("member until (year)"), null=True,
+                                                 blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["group", "person"], name="group_member_unique")
+            models.UniqueConstraint(fields=["group", "person"], name="group_member_unique"),
+            models.CheckConstraint(
+                condition=Q(left_year__isnull=True) | Q(left_year__gte=F("joined_year")),
+                name="group_member_left_after_joined",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.group_id}:{self.person_id}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_year is None
 
 
 class Intervention(models.Model):

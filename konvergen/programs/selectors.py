@@ -1,6 +1,6 @@
 """Reads of the programmes app."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
 from konvergen.accounts import access
 from konvergen.linkage.models import BeneficiaryList
@@ -76,11 +76,15 @@ def programme_list_uses(user, programme: Programme) -> list[ListUse]:
 
 def family_interventions(family_id: int) -> list[Intervention]:
     """The family's interventions (and its members'), and help to the groups its members
-    belong to, newest period first."""
-    groups = GroupMember.objects.filter(person__family_id=family_id).values("group_id")
+    belong to in that period, newest period first."""
+    member = GroupMember.objects.filter(
+        Q(left_year__isnull=True) | Q(left_year__gte=OuterRef("year")),
+        person__family_id=family_id, group_id=OuterRef("group_id"),
+        joined_year__lte=OuterRef("year"),
+    )
     return list(
         Intervention.objects.filter(
-            Q(family_id=family_id) | Q(family__isnull=True, group_id__in=groups)
+            Q(family_id=family_id) | Q(Exists(member), family__isnull=True)
         )
         .select_related("programme", "programme__organisation", "person", "group")
         .order_by("-year", "programme__code")[:200]
@@ -100,7 +104,8 @@ def visible_groups(user, *, q: str = "", kind: str = ""):
         groups = groups.filter(Q(name__icontains=q) | Q(region_code__startswith=q))
     return (
         groups.select_related("organisation")
-        .annotate(n_members=Count("memberships", distinct=True),
+        .annotate(n_members=Count("memberships", distinct=True,
+                                  filter=Q(memberships__left_year__isnull=True)),
                   n_help=Count("interventions", distinct=True))
         .order_by("region_code", "name")
     )
@@ -115,6 +120,7 @@ def group_organisations(user, region_code: str):
 
 
 def group_members(group: Group) -> list[GroupMember]:
+    """Every membership of the group, current and former (``left_year`` set)."""
     return list(
         GroupMember.objects.filter(group=group)
         .select_related("person", "person__family")
@@ -132,7 +138,8 @@ def group_interventions(group: Group) -> list[Intervention]:
 
 def person_candidates(user, group: Group, q: str, limit: int = 20) -> list[Person]:
     """Current register persons (the latest snapshot) the user may see, in the group's
-    kab/kota, by NIK (16 digits, exact) or name, not yet members."""
+    kab/kota, by NIK (16 digits, exact) or name, not current members (a former member can
+    be added again: their membership re-opens)."""
     q = q.strip()
     if not q:
         return []
@@ -141,7 +148,8 @@ def person_candidates(user, group: Group, q: str, limit: int = 20) -> list[Perso
         access.scope_q(scopes, "region_code"),
         is_current=True,
         region_code__startswith=group.region_code[:5] + ".",
-    ).exclude(pk__in=GroupMember.objects.filter(group=group).values("person_id"))
+    ).exclude(pk__in=GroupMember.objects.filter(group=group, left_year__isnull=True)
+              .values("person_id"))
     if q.isdigit():
         persons = persons.filter(nik=q) if len(q) == 16 else persons.filter(nik__startswith=q)
     else:
@@ -170,9 +178,10 @@ def group_programmes(user, group: Group) -> list[Programme]:
 
 
 def family_groups(family_id: int) -> list[GroupMember]:
-    """Groups the family's members belong to (for the family profile)."""
+    """The family's members' memberships of groups, current ones first, with their years
+    (for the family profile)."""
     return list(
         GroupMember.objects.filter(person__family_id=family_id)
         .select_related("group", "person")
-        .order_by("group__name")
+        .order_by(F("left_year").desc(nulls_first=True), "group__name", "pk")
     )

@@ -16,7 +16,14 @@ from konvergen.linkage.models import ListRow, RowStatus
 from konvergen.organisations.models import OrganisationKind, Pentahelix
 from konvergen.organisations.services import organisation_get_or_create
 from konvergen.programs import catalogue, hooks
-from konvergen.programs.models import Group, GroupMember, Intervention, ListUse, Programme
+from konvergen.programs.models import (
+    Group,
+    GroupMember,
+    Intervention,
+    ListUse,
+    Programme,
+    this_year,
+)
 
 PROGRAMME_FIELDS = [
     "code",
@@ -41,6 +48,9 @@ ERR_LIST_REGION = "the list belongs to another region's register"
 ERR_MEMBER_NOT_CURRENT = _lazy("This person is not in the latest register snapshot.")
 ERR_MEMBER_REGION = _lazy("This person lives outside the group's kabupaten/kota.")
 ERR_MEMBER_TWICE = _lazy("This person is already a member of the group.")
+ERR_MEMBER_ENDED = _lazy("This membership has already ended.")
+#: The earliest year a membership may start or end.
+FIRST_YEAR = 2000
 ERR_NOT_GROUP_PROGRAMME = _lazy("Only programmes whose target unit is a group can help a group.")
 
 
@@ -321,16 +331,22 @@ def _group_changes(fields: dict) -> dict:
 
 
 def group_create(*, name: str, kind: str, region_code: str, organisation=None, persons=(),
-                 acting_user, **fields) -> Group:
+                 joined_year: int | None = None, acting_user, **fields) -> Group:
     """Record a group (UMKM, KUBE, cooperative) of a desa, optionally with its first members
-    and its KUR access (``kur_status``, ``kur_date``, ``kur_amount``)."""
+    (members from ``joined_year``, default this year) and its KUR access (``kur_status``,
+    ``kur_date``, ``kur_amount``)."""
     persons = list(persons)
+    joined_year = this_year() if joined_year is None else joined_year
+    if persons:
+        _check_year(joined_year)
     with transaction.atomic():
         group = Group.objects.create(
             name=name, kind=kind, region_code=region_code, organisation=organisation,
             created_by=acting_user if getattr(acting_user, "pk", None) else None, **fields,
         )
-        GroupMember.objects.bulk_create(GroupMember(group=group, person=p) for p in persons)
+        GroupMember.objects.bulk_create(
+            GroupMember(group=group, person=p, joined_year=joined_year) for p in persons
+        )
         audit_record(
             actor=acting_user,
             action="programs.group_create",
@@ -340,6 +356,7 @@ def group_create(*, name: str, kind: str, region_code: str, organisation=None, p
                 **_group_changes({"name": name, "kind": kind, "organisation": organisation,
                                   **fields}),
                 "members": [p.source_id for p in persons],
+                **({"joined_year": joined_year} if persons else {}),
             },
         )
     return group
@@ -376,41 +393,102 @@ def _group_changed(group: Group) -> None:
         hooks.changed(region_code=group.region_code)
 
 
-def group_member_add(*, group: Group, person, role: str = "", acting_user) -> GroupMember:
-    """Add a register person to the group: a current person of the same kab/kota."""
+def _check_year(year: int) -> None:
+    latest = this_year() + 1
+    if not FIRST_YEAR <= year <= latest:
+        raise ValidationError(
+            _("The year must be between %(first)s and %(last)s.")
+            % {"first": FIRST_YEAR, "last": latest}
+        )
+
+
+def group_member_add(*, group: Group, person, role: str = "", joined_year: int | None = None,
+                     acting_user) -> GroupMember:
+    """Add a register person to the group (a current person of the same kab/kota), a member
+    from ``joined_year`` (default: this year).
+
+    Re-adding a former member re-opens their membership (``left_year`` emptied) and keeps
+    the earlier of the two start years: one row per (group, person), so the group's help in
+    the periods they already belonged to keeps counting for their family (a gap between
+    leaving and re-joining is then counted as membership too)."""
+    joined_year = this_year() if joined_year is None else joined_year
+    _check_year(joined_year)
     if not person.is_current:
         raise ValidationError(ERR_MEMBER_NOT_CURRENT)
     if person.region_code[:5] != group.region_code[:5]:
         raise ValidationError(ERR_MEMBER_REGION)
     with transaction.atomic():
-        membership, created = GroupMember.objects.get_or_create(
-            group=group, person=person, defaults={"role": role}
+        membership = (
+            GroupMember.objects.select_for_update().filter(group=group, person=person).first()
         )
-        if not created:
+        changes = {"person": person.source_id, "nik": person.nik, "role": role}
+        if membership is None:
+            membership = GroupMember.objects.create(
+                group=group, person=person, role=role, joined_year=joined_year
+            )
+            changes["joined_year"] = joined_year
+        elif membership.left_year is None:
             raise ValidationError(ERR_MEMBER_TWICE)
+        else:
+            before = (membership.joined_year, membership.left_year, membership.role)
+            membership.joined_year = min(membership.joined_year, joined_year)
+            membership.left_year = None
+            membership.role = role or membership.role
+            membership.save(update_fields=["joined_year", "left_year", "role"])
+            changes.update(
+                reopened=True,
+                role=[before[2], membership.role],
+                joined_year=[before[0], membership.joined_year],
+                left_year=[before[1], None],
+            )
         audit_record(
             actor=acting_user,
             action="programs.group_member_add",
             obj=group,
             region_code=group.region_code,
-            changes={"person": person.source_id, "nik": person.nik, "role": role},
+            changes=changes,
         )
     _group_changed(group)
     return membership
 
 
-def group_member_remove(*, membership: GroupMember, acting_user) -> None:
+def group_member_remove(*, membership: GroupMember, left_year: int | None = None,
+                        acting_user) -> GroupMember | None:
+    """End a membership: ``left_year`` (default: this year) is its last period, so the
+    group's help up to that year still counts for the member's family. The row is kept
+    (the former members' list) unless it was added by mistake: joined and left in the same
+    year with no help to the group in that year, when it counted for nothing and is deleted
+    (the audit row keeps it). Returns the ended membership, or None when deleted."""
+    left_year = this_year() if left_year is None else left_year
+    _check_year(left_year)
     group, person = membership.group, membership.person
     with transaction.atomic():
-        membership.delete()
+        membership = GroupMember.objects.select_for_update().get(pk=membership.pk)
+        if membership.left_year is not None:
+            raise ValidationError(ERR_MEMBER_ENDED)
+        if left_year < membership.joined_year:
+            raise ValidationError(
+                _("A membership cannot end before it began (%(year)s).")
+                % {"year": membership.joined_year}
+            )
+        mistake = left_year == membership.joined_year and not group.interventions.filter(
+            family__isnull=True, year=left_year).exists()
+        if mistake:
+            membership.delete()
+        else:
+            membership.left_year = left_year
+            membership.save(update_fields=["left_year"])
         audit_record(
             actor=acting_user,
             action="programs.group_member_remove",
             obj=group,
             region_code=group.region_code,
-            changes={"person": person.source_id, "nik": person.nik},
+            changes={"person": person.source_id, "nik": person.nik,
+                     "joined_year": membership.joined_year, "left_year": left_year,
+                     "deleted": mistake},
         )
     _group_changed(group)
+    return None if mistake else membership
 
 
 def intervention_to_group(

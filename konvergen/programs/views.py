@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from konvergen.accounts import access
 from konvergen.programs import selectors, services
 from konvergen.programs.forms import (
+    EndMembershipForm,
     GroupForm,
     GroupHelpForm,
     MemberForm,
@@ -246,9 +247,9 @@ def group_detail(request, group_id: int):
     group = access.access_group(request.user, group_id)
     can_manage = _can_manage_group(request.user, group.pk)
     personal = access.can_view_personal_data(request.user, group.region_code)
-    members = selectors.group_members(group)
+    memberships = selectors.group_members(group)
     if not personal:
-        for m in members:
+        for m in memberships:
             m.person.name, m.person.nik = access.mask_name(m.person.name), access.mask_nik(
                 m.person.nik)
     q = request.GET.get("q", "")
@@ -266,7 +267,9 @@ def group_detail(request, group_id: int):
         {
             "group": group,
             "desa": desa or "",
-            "members": members,
+            "members": [m for m in memberships if m.left_year is None],
+            "former_members": [m for m in memberships if m.left_year is not None],
+            "this_year": _this_year(),
             "can_manage": can_manage,
             "q": q,
             "candidates": candidates,
@@ -275,6 +278,11 @@ def group_detail(request, group_id: int):
             "interventions": selectors.group_interventions(group),
         },
     )
+
+
+def _form_errors(form) -> str:
+    return "; ".join(f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields
+                     else " ".join(errors) for name, errors in form.errors.items())
 
 
 @login_required
@@ -291,11 +299,15 @@ def group_member_add(request, group_id: int):
         elif form.cleaned_data["nik"]:
             found = list(persons.filter(nik=form.cleaned_data["nik"].strip())[:2])
             person = found[0] if len(found) == 1 else None
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("programs:group", group_id=group.pk)
     if person is None:
         messages.error(request, _("No person of the latest register in your area has that NIK."))
         return redirect("programs:group", group_id=group.pk)
     try:
         services.group_member_add(group=group, person=person, role=form.cleaned_data["role"],
+                                  joined_year=form.cleaned_data["joined_year"],
                                   acting_user=request.user)
     except ValidationError as exc:
         messages.error(request, "; ".join(str(m) for m in exc.messages))
@@ -312,8 +324,24 @@ def group_member_remove(request, group_id: int, member_id: int):
         "person", "group").first()
     if membership is None:
         raise Http404(access.NOT_FOUND)
-    services.group_member_remove(membership=membership, acting_user=request.user)
-    messages.success(request, _("Member removed."))
+    form = EndMembershipForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("programs:group", group_id=group.pk)
+    try:
+        kept = services.group_member_remove(
+            membership=membership, left_year=form.cleaned_data["left_year"],
+            acting_user=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, "; ".join(str(m) for m in exc.messages))
+    else:
+        if kept is None:
+            messages.success(request, _("Member removed (added by mistake: no help to the "
+                                        "group in their only year)."))
+        else:
+            messages.success(request, _("Membership of %(name)s ended in %(year)s.") % {
+                "name": membership.person.name, "year": kept.left_year})
     return redirect("programs:group", group_id=group.pk)
 
 

@@ -1,5 +1,6 @@
 """An agency officer records a KUBE group in the browser, adds members by NIK and from the
-register, records the group's help, and finds it on a member's family profile."""
+register, records the group's help, ends a membership, and finds the group on a member's
+family profile."""
 
 import datetime as dt
 
@@ -51,8 +52,15 @@ def test_an_officer_records_a_group_and_its_help(live_personas, page, tmp_path):
     expect(page.locator("#group-help")).to_contain_text("KUBE Daerah")
     screenshot(page, "group-with-members-and-help")
 
+    # Ending a membership (this year, the default) moves the member to the former members.
+    page.locator("#members tr", has_text="ASEP SUNANDAR").locator(
+        ".end-membership button[type=submit]").click()
+    expect(page.locator("#former-members")).to_contain_text("ASEP SUNANDAR")
+    expect(page.locator("#members")).not_to_contain_text("ASEP SUNANDAR")
+
     group = Group.objects.get(name="KUBE Mawar")
     assert group.memberships.count() == 2 and group.interventions.count() == 1
+    assert group.memberships.filter(left_year__isnull=False).count() == 1
     page.goto(f"/register/families/{Family.objects.get(source_id='P002').pk}/")
     expect(page.locator("#family-groups")).to_contain_text("KUBE Mawar")
     expect(page.locator("#family-interventions")).to_contain_text("KUBE Daerah")
