@@ -121,7 +121,7 @@ class Command(BaseCommand):
             group = group_create(name=f"KUBE Demo {n}", kind=Group.Kind.KUBE, region_code=code,
                                  organisation=dinsos, acting_user=None)
             for person in heads.filter(region_code=code)[:GROUP_MEMBERS]:
-                group_member_add(group=group, person=person, acting_user=None)
+                group_member_add(group=group, person=person, joined_year=year, acting_user=None)
             intervention_to_group(programme=kube, group=group, year=year, status="delivered",
                                   value=GROUP_VALUE, acting_user=None)
         return len(desa)
