@@ -7,6 +7,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -218,14 +219,18 @@ def beneficiary_list_relink_request(*, blist: BeneficiaryList, acting_user) -> N
         )
 
 
-def beneficiary_list_link(list_id: int) -> None:
+def beneficiary_list_link(list_id: int, acting_user_id: int | None = None) -> None:
     """Link an uploaded list (a background job): every row gets a status and, when matched,
-    the register person; review rows keep their candidates and evidence."""
+    the register person; review rows keep their candidates and evidence. The work is
+    attributed to ``acting_user_id`` (who asked to link again), else to the uploader."""
     blist = BeneficiaryList.objects.select_related("dataset", "uploaded_by").get(pk=list_id)
+    acting = blist.uploaded_by
+    if acting_user_id is not None:
+        acting = get_user_model().objects.filter(pk=acting_user_id).first() or acting
     BeneficiaryList.objects.filter(pk=list_id).update(status=BeneficiaryList.Status.RUNNING)
     try:
         raw, table, report = read_list(Path(blist.file_path), blist.mapping)
-        version = current_model(blist.dataset, acting_user=blist.uploaded_by)
+        version = current_model(blist.dataset, acting_user=acting)
         register = register_source.register_table(blist.dataset)
         thresholds = thresholds_for(blist.dataset.region)
         model = LinkageModel.from_dict(version.params)
@@ -266,14 +271,14 @@ def beneficiary_list_link(list_id: int) -> None:
             counts={"rows": result.num_rows, **counts, "headers": report, "histogram": histogram},
         )
         audit_record(
-            actor=blist.uploaded_by,
+            actor=acting,
             action="linkage.list_link",
             obj=blist,
             region_code=blist.dataset.region_id,
             changes={"rows": result.num_rows, **counts, "model": version.version,
                      "decisions_kept": kept},
         )
-    hooks.rows_changed(list_id=blist.pk, acting_user=blist.uploaded_by, trigger="link")
+    hooks.rows_changed(list_id=blist.pk, acting_user=acting, trigger="link")
 
 
 def _store_rows(blist, rows: pa.Table) -> int:

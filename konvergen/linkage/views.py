@@ -102,7 +102,7 @@ def list_relink(request, list_id: int):
         messages.info(request, _("The list is already being linked."))
         return redirect("linkage:list", list_id=blist.pk)
     services.beneficiary_list_relink_request(blist=blist, acting_user=request.user)
-    jobs.start(services.beneficiary_list_link, blist.pk)
+    jobs.start(services.beneficiary_list_link, blist.pk, request.user.pk)
     return redirect("linkage:list", list_id=blist.pk)
 
 

@@ -348,7 +348,8 @@ def test_linking_again_keeps_the_reviewers_decisions(personas, review_list):
     assert personas.client_for(personas.csr_partner).post(relink).status_code == 404
     thresholds_set(region=personas.bandung, accept=0.5, review=0.05,
                    acting_user=personas.tkpk_bandung)
-    assert client.post(relink).status_code == 302
+    # The administrator asks (the list was uploaded by the secretariat).
+    assert personas.client_for(personas.admin).post(relink).status_code == 302
     review_list.refresh_from_db()
     assert review_list.status == "done", review_list.error
     assert review_list.rows.count() == total
@@ -364,3 +365,6 @@ def test_linking_again_keeps_the_reviewers_decisions(personas, review_list):
     assert AuditEntry.objects.filter(action="linkage.list_relink").count() == 1
     last = AuditEntry.objects.filter(action="linkage.list_link").latest("id")
     assert last.changes["decisions_kept"] == 2
+    assert review_list.uploaded_by == personas.tkpk_bandung
+    assert last.actor == personas.admin  # who asked to link again, not the uploader
+    assert AuditEntry.objects.get(action="linkage.list_relink").actor == personas.admin
