@@ -1,12 +1,14 @@
 """Reads of the programmes app."""
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.utils.translation import get_language
 
 from konvergen.accounts import access
 from konvergen.linkage.models import BeneficiaryList
 from konvergen.organisations.models import Organisation
 from konvergen.programs.models import Group, GroupMember, Intervention, ListUse, Programme
 from konvergen.registry.models import Person
+from konvergen.welfare.engine import DEFAULT_INDICATORS
 
 
 def visible_programmes(user):
@@ -41,12 +43,24 @@ def manageable_organisations(user):
 
 
 def programme_interventions(programme: Programme) -> list[dict]:
-    return list(
+    """Interventions per period and status, the status as its label."""
+    labels = dict(Intervention.Status.choices)
+    rows = list(
         Intervention.objects.filter(programme=programme)
         .values("year", "status")
         .annotate(n=Count("id"), families=Count("family_id", distinct=True), value=Sum("value"))
         .order_by("-year", "status")
     )
+    for row in rows:
+        row["status_label"] = labels.get(row["status"], row["status"])
+    return rows
+
+
+def need_names(codes) -> list[str]:
+    """Names of need indicators in the current language (the code when unknown)."""
+    english = (get_language() or "id").startswith("en")
+    names = {i.code: i.name_en if english else i.name_id for i in DEFAULT_INDICATORS}
+    return [names.get(c, c) for c in codes or []]
 
 
 def usable_lists(user, programme: Programme):

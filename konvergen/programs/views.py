@@ -110,6 +110,7 @@ def programme_detail(request, programme_id: int):
             "can_manage": can_manage,
             "use_form": use_form,
             "list_uses": selectors.programme_list_uses(request.user, programme),
+            "need_names": selectors.need_names(programme.needs),
             "interventions": selectors.programme_interventions(programme),
         },
     )

@@ -90,6 +90,12 @@ def test_a_linked_list_becomes_the_programmes_beneficiaries(personas, tiny_regis
         "beneficiary_list": blist.pk, "period": 2026, "status": "delivered", "value": 250000})
     assert response.status_code == 302
     assert Intervention.objects.get().family.source_id == "P001"
+    # The programme page names statuses and needs in Indonesian and lists the followed list.
+    detail = client.get(reverse("programs:detail", args=[programme.pk]))
+    assert [r["status_label"] for r in detail.context["interventions"]] == ["Disalurkan"]
+    assert "Disalurkan" in detail.content.decode()
+    assert [u.beneficiary_list.name for u in detail.context["list_uses"]] == ["Sembako"]
+    assert detail.context["need_names"] == ["Berisiko stunting"]
     # The family profile shows the help.
     page = client.get(reverse("registry:family", args=[person.family_id])).content.decode()
     assert 'id="family-interventions"' in page and "Sembako Daerah" in page
