@@ -1,9 +1,10 @@
 """Writes of the linkage app: training a model version, linking an uploaded list, review
 decisions and their undo, thresholds. Each write is one transaction with its audit row."""
 
-import json
+
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.conf import settings
@@ -347,54 +348,29 @@ def _rows_with_standing_decision(blist) -> set[int]:
 
 
 def _rows_table(blist, raw: pa.Table, result: pa.Table, register: pa.Table) -> pa.Table:
-    """ListRow columns for every result row, with database keys of matched persons."""
-    keys = dict(
-        zip(
-            register.column("person_id").to_pylist(),
-            zip(
-                register.column("person_pk").to_pylist(),
-                register.column("family_pk").to_pylist(),
-                strict=True,
-            ),
-            strict=True,
-        )
-    )
-    headers = [c for c in raw.column_names if c != "row_number"]
-    raw_rows = {r: i for i, r in enumerate(raw.column("row_number").to_pylist())}
-    raw_columns = [raw.column(h).to_pylist() for h in headers]
-    data, person_pk, family_pk, candidates = [], [], [], []
-    for number, pid, cands in zip(
-        result.column("row_number").to_pylist(),
-        result.column("person_id").to_pylist(),
-        result.column("candidates").to_pylist(),
-        strict=True,
-    ):
-        i = raw_rows[number]
-        data.append(
-            json.dumps(
-                {h: col[i] for h, col in zip(headers, raw_columns, strict=True)},
-                ensure_ascii=False,
-                default=str,
-            )
-        )
-        pk = keys.get(pid) if pid else None
-        person_pk.append(pk[0] if pk else None)
-        family_pk.append(pk[1] if pk else None)
-        candidates.append(json.dumps(cands or [], ensure_ascii=False, default=str))
-    n = result.num_rows
-    return pa.table(
-        {
-            "beneficiary_list_id": pa.array([blist.pk] * n, pa.int64()),
-            "row_number": result.column("row_number"),
-            "data": pa.array(data, pa.string()),
-            "status": result.column("status"),
-            "rule": result.column("rule"),
-            "match_probability": result.column("match_probability"),
-            "person_id": pa.array(person_pk, pa.int64()),
-            "family_id": pa.array(family_pk, pa.int64()),
-            "candidates": pa.array(candidates, pa.string()),
-        }
-    )
+    """ListRow columns for every result row, with database keys of matched persons: the
+    uploaded row (original headers) and the candidates as JSON, built set-wise in DuckDB."""
+    con = duckdb.connect()
+    try:
+        con.register("raw", raw)
+        con.register("res", result)
+        con.register("reg", register.select(["person_id", "person_pk", "family_pk"]))
+        headers = [c for c in raw.column_names if c != "row_number"]
+        data = ", ".join(
+            "'" + h.replace("'", "''") + "': raw.\"" + h.replace('"', '""') + '"'
+            for h in headers)
+        return con.sql(f"""
+            SELECT CAST({blist.pk} AS BIGINT) AS beneficiary_list_id, res.row_number,
+                CAST(to_json({{{data}}}) AS VARCHAR) AS data,
+                res.status, res.rule, res.match_probability,
+                reg.person_pk AS person_id, reg.family_pk AS family_id,
+                CAST(coalesce(to_json(res.candidates), '[]') AS VARCHAR) AS candidates
+            FROM res JOIN raw USING (row_number)
+            LEFT JOIN reg ON reg.person_id = res.person_id
+            ORDER BY res.row_number
+        """).to_arrow_table()
+    finally:
+        con.close()
 
 
 def list_row_decide(

@@ -405,13 +405,12 @@ def assemble(lst, reg, det, cands, model, th, *, con) -> pa.Table:
     con.register("_reg", reg.select(["unique_id", "person_id", "family_id"]))
     con.register("_det", det)
     con.register("_c", cands)
-    [c for c in comparisons.COMPARISON_NAMES if f"mw_{c}" in cands.column_names]
     evidence = evidence_sql(model.settings, cands.column_names)
     household_w = level_weights(model.settings)["nik"][1][0]
     accept_w = _weight(th["accept"])
     review_p = th["review"]
     margin = th["margin"]
-    out = con.sql(f"""
+    scored = f"""
         WITH c AS (
             SELECT _c.*, _reg.person_id, _reg.family_id,
                    {evidence} AS evidence
@@ -448,26 +447,19 @@ def assemble(lst, reg, det, cands, model, th, *, con) -> pa.Table:
         LEFT JOIN _reg dr ON dr.unique_id = d.r_uid
         LEFT JOIN top1 t ON t.l_uid = l.unique_id
         LEFT JOIN best b ON b.l_uid = l.unique_id
-        ORDER BY l.row_number
-    """).to_arrow_table()
+    """
     # Unmatched rows keep no person; candidates only where a reviewer needs them.
-    status = out.column("status").to_pylist()
-    cols = {n: out.column(n).to_pylist() for n in ("person_id", "family_id", "candidates")}
-    for i, s in enumerate(status):
-        if s == UNMATCHED:
-            cols["person_id"][i] = None
-            cols["family_id"][i] = None
-        if s != REVIEW:
-            cols["candidates"][i] = None
-    arrays = []
-    for f in RESULT_SCHEMA:
-        if f.name in cols:
-            arrays.append(pa.array(cols[f.name], f.type))
-        else:
-            arrays.append(out.column(f.name).cast(f.type))
+    out = con.sql(f"""
+        SELECT row_number,
+            CASE WHEN status <> '{UNMATCHED}' THEN person_id END AS person_id,
+            CASE WHEN status <> '{UNMATCHED}' THEN family_id END AS family_id,
+            match_probability, match_weight, status, rule,
+            CASE WHEN status = '{REVIEW}' THEN candidates END AS candidates
+        FROM ({scored}) q ORDER BY row_number
+    """).to_arrow_table()
     for t in ("_lst", "_reg", "_det", "_c"):
         con.unregister(t)
-    return pa.Table.from_arrays(arrays, schema=RESULT_SCHEMA)
+    return out.select(RESULT_SCHEMA.names).cast(RESULT_SCHEMA)
 
 
 def _weight(p: float) -> float:
