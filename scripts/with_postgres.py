@@ -91,7 +91,8 @@ def main(argv: list[str]) -> int:
                 "-o",
                 f"-p {port} -k {sock} -c listen_addresses=127.0.0.1"
                 " -c fsync=off -c synchronous_commit=off"
-                " -c full_page_writes=off -c max_connections=60",
+                " -c full_page_writes=off -c max_connections=60"
+                + "".join(f" -c {o}" for o in os.environ.get("KONVERGEN_PG_SETTINGS", "").split()),
                 "start",
             ],
             check=True,

@@ -8,7 +8,7 @@ refreshed with one ``UPDATE … FROM`` (PostgreSQL and SQLite ≥ 3.33).
 import logging
 import time
 
-import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.db import connection
@@ -56,41 +56,35 @@ def _execute(sql: str, params=()) -> int:
 def write_snapshot(*, snapshot, families: pa.Table, members: pa.Table) -> dict:
     """Store one snapshot's accepted families and members; return row counts.
 
-    Identities are matched on the source IDs in DuckDB; new ones get ids reserved from the
-    table's sequence, so families, persons and both record tables are loaded straight into
-    their final tables (``COPY`` / ``executemany``) with no join in the database. Identities
-    seen before get this snapshot's current values through one ``UPDATE … FROM`` a table.
+    Identities are matched on the source IDs with Arrow hash lookups; new ones get ids
+    reserved from the table's sequence, so families, persons and both record tables are
+    loaded straight into their final tables (``COPY`` / ``executemany``) with no join in the
+    database. Identities seen before get this snapshot's current values through one
+    ``UPDATE … FROM`` a table. Rows keep the files' order (validation sorts by row number).
     """
     dataset_id, snapshot_id = snapshot.dataset_id, snapshot.pk
-    family_ids = _identities(Family, dataset_id, families.column("family_id"))
-    con = duckdb.connect()
-    con.register("fam", families)
-    con.register("fid", family_ids)
-    fam = con.sql(
-        "SELECT fid.id AS family_pk, fid.is_new, fam.* FROM fam JOIN fid"
-        " ON fid.source_id = fam.family_id"
-    ).to_arrow_table()
-    person_ids = _identities(Person, dataset_id, members.column("person_id"))
-    con.register("mem", members)
-    con.register("pid", person_ids)
-    con.register("famk", fam.select(["family_id", "family_pk", "region_code"]))
-    per = con.sql(
-        "SELECT pid.id AS person_pk, pid.is_new, famk.family_pk, famk.region_code"
-        " AS family_region, mem.* FROM mem JOIN pid ON pid.source_id = mem.person_id"
-        " JOIN famk ON famk.family_id = mem.family_id"
-    ).to_arrow_table()
-    con.close()
+    family_pk, family_new = _identities(Family, dataset_id, families.column("family_id"))
+    # Every accepted member's family is accepted (validation rejects orphans); the filter
+    # only guards that invariant.
+    position = pc.index_in(members.column("family_id"), value_set=families.column("family_id"))
+    if position.null_count:
+        members = members.filter(pc.is_valid(position))
+        position = position.drop_null()
+    person_pk, person_new = _identities(Person, dataset_id, members.column("person_id"))
+    member_family = family_pk.take(position)
 
     current = {"last_snapshot_id": snapshot_id, "is_current": True, "dataset_id": dataset_id}
     family_rows = _with_constants(
-        fam.select(["family_pk", "family_id", *FAMILY_CURRENT]).rename_columns(
-            ["id", "source_id", *FAMILY_CURRENT]), current)
-    _store_identities(Family, family_rows, fam.column("is_new"))
+        families.select(["family_id", *FAMILY_CURRENT]).rename_columns(
+            ["source_id", *FAMILY_CURRENT]).add_column(0, "id", family_pk), current)
+    _store_identities(Family, family_rows, family_new)
     person_rows = _with_constants(
-        per.select(["person_pk", "person_id", "family_pk", "family_region", *PERSON_CURRENT])
-        .rename_columns(["id", "source_id", "family_id", "region_code", *PERSON_CURRENT]),
+        members.select(["person_id", *PERSON_CURRENT]).rename_columns(
+            ["source_id", *PERSON_CURRENT]).add_column(0, "id", person_pk)
+        .append_column("family_id", member_family)
+        .append_column("region_code", families.column("region_code").take(position)),
         current)
-    _store_identities(Person, person_rows, per.column("is_new"))
+    _store_identities(Person, person_rows, person_new)
     for model in (Family, Person):  # identities absent from this snapshot
         _execute(
             f"UPDATE {model._meta.db_table} SET is_current = %s WHERE dataset_id = %s"
@@ -100,39 +94,38 @@ def write_snapshot(*, snapshot, families: pa.Table, members: pa.Table) -> dict:
 
     record_cols = [c for c in families.column_names if c != "family_id"]
     records = _with_constants(
-        fam.select(["family_pk", *record_cols]).rename_columns(["family_id", *record_cols]),
+        families.select(record_cols).add_column(0, "family_id", family_pk),
         {"snapshot_id": snapshot_id})
     _load(FamilyRecord, records)
     person_cols = [c for c in members.column_names
                    if c not in ("person_id", "family_id", "nik_sex", "nik_birth_date")]
     records = _with_constants(
-        per.select(["person_pk", "family_pk", *person_cols])
-        .rename_columns(["person_id", "family_id", *person_cols]),
+        members.select(person_cols).add_column(0, "person_id", person_pk)
+        .add_column(1, "family_id", member_family),
         {"snapshot_id": snapshot_id})
     _load(PersonRecord, records)
-    return {"family_records": fam.num_rows, "person_records": per.num_rows}
+    return {"family_records": families.num_rows, "person_records": members.num_rows}
 
 
-def _identities(model, dataset_id: int, source_ids: pa.ChunkedArray) -> pa.Table:
-    """``source_id, id, is_new`` for every source ID: the stored id, or a fresh one reserved
-    from the table's id sequence."""
+def _identities(model, dataset_id: int, source_ids: pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
+    """The id of every source ID (in the given order) and whether it is new: the stored id,
+    or a fresh one reserved from the table's id sequence, numbered in the given order."""
     table = model._meta.db_table
     existing = bulk.fetch_arrow(
         connection, f"SELECT source_id, id FROM {table} WHERE dataset_id = %s", [dataset_id])
-    con = duckdb.connect()
-    con.register("src", pa.table({"source_id": source_ids}))
-    con.register("old", existing.cast(pa.schema([("source_id", pa.string()),
-                                                 ("id", pa.int64())])))
-    fresh = con.sql("SELECT count(*) FROM src LEFT JOIN old USING (source_id)"
-                    " WHERE old.id IS NULL").fetchall()[0][0]
-    base = _reserve_ids(table, fresh)
-    result = con.sql(
-        f"SELECT src.source_id, COALESCE(old.id, {base} + row_number() OVER"
-        f" (PARTITION BY old.id IS NULL ORDER BY src.source_id)) AS id,"
-        f" old.id IS NULL AS is_new FROM src LEFT JOIN old USING (source_id)"
-    ).to_arrow_table()
-    con.close()
-    return result
+    n = len(source_ids)
+    if existing.num_rows == 0:  # a first snapshot: every identity is new
+        base = _reserve_ids(table, n)
+        return pa.array(np.arange(base + 1, base + n + 1, dtype=np.int64)), pa.array(
+            np.ones(n, dtype=bool))
+    source_ids = source_ids.cast(pa.string())
+    known = existing.column("id").cast(pa.int64()).take(
+        pc.index_in(source_ids, value_set=existing.column("source_id").cast(pa.string())))
+    is_new = known.is_null().to_numpy(zero_copy_only=False)
+    base = _reserve_ids(table, int(is_new.sum()))
+    ids = np.where(is_new, base + np.cumsum(is_new),
+                   known.fill_null(0).to_numpy(zero_copy_only=False))
+    return pa.array(ids.astype(np.int64)), pa.array(is_new)
 
 
 def _reserve_ids(table: str, n: int) -> int:
