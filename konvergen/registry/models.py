@@ -14,7 +14,10 @@ without database constraints and without indexes the composite keys already cove
 snapshot writes millions of rows in one statement, and per-row constraint triggers would
 cost more than the insert itself. Integrity holds by construction — only
 ``registry.store`` writes these tables, deriving every key from a join on rows it has just
-written, and nothing deletes identities (``on_delete=PROTECT``).
+written, and nothing deletes identities (``on_delete=PROTECT``). The searched text columns
+(NIK, KK, desa code) have one index each with the pattern operator class, which serves
+equality and prefix (``LIKE 'x%'``) searches under any collation; Django's ``db_index``
+would build two.
 """
 
 from django.conf import settings
@@ -82,8 +85,8 @@ class Family(models.Model):
     last_snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+",
                                       db_constraint=False, db_index=False)
     is_current = models.BooleanField(default=True)
-    region_code = models.CharField(_("desa/kelurahan"), max_length=13, db_index=True)
-    kk_number = models.CharField(_("KK number"), max_length=16, blank=True, db_index=True)
+    region_code = models.CharField(_("desa/kelurahan"), max_length=13)
+    kk_number = models.CharField(_("KK number"), max_length=16, blank=True)
     head_name = models.CharField(_("head of family"), max_length=200, blank=True)
     head_nik = models.CharField(_("NIK of the head"), max_length=16, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -96,6 +99,12 @@ class Family(models.Model):
             models.UniqueConstraint(
                 fields=["dataset", "source_id"], name="family_dataset_source_id"
             )
+        ]
+        indexes = [
+            models.Index(fields=["region_code"], name="family_region",
+                         opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["kk_number"], name="family_kk",
+                         opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self) -> str:
@@ -112,7 +121,7 @@ class Person(models.Model):
                                       db_constraint=False, db_index=False)
     is_current = models.BooleanField(default=True)
     region_code = models.CharField(max_length=13)
-    nik = models.CharField(_("NIK"), max_length=16, blank=True, db_index=True)
+    nik = models.CharField(_("NIK"), max_length=16, blank=True)
     name = models.CharField(_("name"), max_length=200)
     sex = models.CharField(_("sex"), max_length=1, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
@@ -125,6 +134,9 @@ class Person(models.Model):
             models.UniqueConstraint(
                 fields=["dataset", "source_id"], name="person_dataset_source_id"
             )
+        ]
+        indexes = [
+            models.Index(fields=["nik"], name="person_nik", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self) -> str:
