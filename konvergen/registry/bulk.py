@@ -7,6 +7,8 @@ the time a CSV ``COPY`` takes (docs/benchmarks.md).
 """
 
 import io
+import logging
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -14,6 +16,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from pgpq import ArrowToPostgresBinaryEncoder
+
+log = logging.getLogger(__name__)
 
 _BATCH_ROWS = 100_000
 #: Loads smaller than this keep their indexes (rebuilding costs more than it saves).
@@ -206,4 +210,6 @@ def indexes_deferred(connection, table_name: str, incoming_rows: int) -> Iterato
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         for _drop, create in indexes:
+            start = time.perf_counter()
             cursor.execute(create)
+            log.debug("%.2fs %s", time.perf_counter() - start, create)

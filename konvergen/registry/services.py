@@ -172,6 +172,7 @@ def register_import(
             snapshot.diff = snapshot_diff(old_id=latest.pk, new_id=snapshot.pk)
             summary["diff"] = snapshot.diff["totals"]
         snapshot.counts = summary
+        log.debug("%.2fs import %s: issues stored", time.perf_counter() - started, dataset)
         snapshot.save(update_fields=["counts", "diff"])
         audit_record(
             actor=acting_user,
@@ -180,6 +181,7 @@ def register_import(
             region_code=dataset.region_id,
             changes={k: v for k, v in summary.items() if k != "headers"},
         )
+    log.debug("%.2fs import %s: committed", time.perf_counter() - started, dataset)
     # After-import hooks (welfare recompute), once the snapshot has committed.
     report("computing", 95)
     # The prepared tables are stored; let them go before the hooks read the snapshot back.
