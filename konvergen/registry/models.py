@@ -230,7 +230,9 @@ class ImportIssue(models.Model):
         REJECTION = "rejection", _("Rejected")
         FLAG = "flag", _("Flag")
 
-    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="issues")
+    # Indexed through ``issue_reason``, which leads with it.
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="issues",
+                                 db_index=False)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     file = models.CharField(max_length=10)
     row_number = models.PositiveIntegerField()

@@ -11,6 +11,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,11 +126,17 @@ def register_import(
 
     snapshot_date = snapshot_date or timezone.localdate()
     families_path, members_path = Path(families_path), Path(members_path)
-    sha = files_sha256(families_path, members_path)
-    existing = Snapshot.objects.filter(dataset=dataset, files_sha256=sha).first()
-    if existing is not None:
-        return ImportOutcome(snapshot=existing, unchanged=True, summary=existing.counts)
     latest = dataset.snapshots.order_by("-snapshot_date", "-id").first()
+    # The files' hash decides whether they were imported before; a dataset's first import
+    # cannot be a repeat, so there the hash is computed while the files are validated.
+    hashing = ThreadPoolExecutor(max_workers=1)
+    sha_future = hashing.submit(files_sha256, families_path, members_path)
+    hashing.shutdown(wait=False)
+    if latest is not None:
+        sha = sha_future.result()
+        existing = Snapshot.objects.filter(dataset=dataset, files_sha256=sha).first()
+        if existing is not None:
+            return ImportOutcome(snapshot=existing, unchanged=True, summary=existing.counts)
     if latest is not None and snapshot_date < latest.snapshot_date:
         raise RegisterImportError(
             OLDER_THAN_LATEST.format(date=snapshot_date, latest=latest.snapshot_date)
@@ -151,6 +158,7 @@ def register_import(
         return ImportOutcome(snapshot=None, dry_run=True, summary=summary)
 
     report("writing", 50)
+    sha = sha_future.result()
     with transaction.atomic():
         snapshot = Snapshot.objects.create(
             dataset=dataset,

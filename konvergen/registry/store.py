@@ -63,14 +63,16 @@ def write_snapshot(*, snapshot, families: pa.Table, members: pa.Table) -> dict:
     ``UPDATE … FROM`` a table. Rows keep the files' order (validation sorts by row number).
     """
     dataset_id, snapshot_id = snapshot.dataset_id, snapshot.pk
-    family_pk, family_new = _identities(Family, dataset_id, families.column("family_id"))
+    family_pk, family_new, known_families = _identities(
+        Family, dataset_id, families.column("family_id"))
     # Every accepted member's family is accepted (validation rejects orphans); the filter
     # only guards that invariant.
     position = pc.index_in(members.column("family_id"), value_set=families.column("family_id"))
     if position.null_count:
         members = members.filter(pc.is_valid(position))
         position = position.drop_null()
-    person_pk, person_new = _identities(Person, dataset_id, members.column("person_id"))
+    person_pk, person_new, known_persons = _identities(
+        Person, dataset_id, members.column("person_id"))
     member_family = family_pk.take(position)
 
     current = {"last_snapshot_id": snapshot_id, "is_current": True, "dataset_id": dataset_id}
@@ -85,7 +87,10 @@ def write_snapshot(*, snapshot, families: pa.Table, members: pa.Table) -> dict:
         .append_column("region_code", families.column("region_code").take(position)),
         current)
     _store_identities(Person, person_rows, person_new)
-    for model in (Family, Person):  # identities absent from this snapshot
+    for model, known in ((Family, known_families), (Person, known_persons)):
+        if not known:  # the dataset's first snapshot: nothing stored before it
+            continue
+        # Identities absent from this snapshot are no longer current.
         _execute(
             f"UPDATE {model._meta.db_table} SET is_current = %s WHERE dataset_id = %s"
             " AND last_snapshot_id <> %s AND is_current = %s",
@@ -107,9 +112,12 @@ def write_snapshot(*, snapshot, families: pa.Table, members: pa.Table) -> dict:
     return {"family_records": families.num_rows, "person_records": members.num_rows}
 
 
-def _identities(model, dataset_id: int, source_ids: pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
+def _identities(
+    model, dataset_id: int, source_ids: pa.ChunkedArray
+) -> tuple[pa.Array, pa.Array, int]:
     """The id of every source ID (in the given order) and whether it is new: the stored id,
-    or a fresh one reserved from the table's id sequence, numbered in the given order."""
+    or a fresh one reserved from the table's id sequence, numbered in the given order; and
+    how many identities the dataset had before."""
     table = model._meta.db_table
     existing = bulk.fetch_arrow(
         connection, f"SELECT source_id, id FROM {table} WHERE dataset_id = %s", [dataset_id])
@@ -117,7 +125,7 @@ def _identities(model, dataset_id: int, source_ids: pa.ChunkedArray) -> tuple[pa
     if existing.num_rows == 0:  # a first snapshot: every identity is new
         base = _reserve_ids(table, n)
         return pa.array(np.arange(base + 1, base + n + 1, dtype=np.int64)), pa.array(
-            np.ones(n, dtype=bool))
+            np.ones(n, dtype=bool)), 0
     source_ids = source_ids.cast(pa.string())
     known = existing.column("id").cast(pa.int64()).take(
         pc.index_in(source_ids, value_set=existing.column("source_id").cast(pa.string())))
@@ -125,7 +133,7 @@ def _identities(model, dataset_id: int, source_ids: pa.ChunkedArray) -> tuple[pa
     base = _reserve_ids(table, int(is_new.sum()))
     ids = np.where(is_new, base + np.cumsum(is_new),
                    known.fill_null(0).to_numpy(zero_copy_only=False))
-    return pa.array(ids.astype(np.int64)), pa.array(is_new)
+    return pa.array(ids.astype(np.int64)), pa.array(is_new), existing.num_rows
 
 
 def _reserve_ids(table: str, n: int) -> int:
@@ -184,40 +192,19 @@ def _store_identities(model, rows: pa.Table, is_new: pa.ChunkedArray) -> None:
 
 
 def write_issues(*, snapshot, rejections: pa.Table, flags: pa.Table) -> None:
-    for kind, table in ((ImportIssue.Kind.REJECTION, rejections), (ImportIssue.Kind.FLAG, flags)):
-        if table.num_rows == 0:
-            continue
-        n = table.num_rows
-        data = table.select(
-            [
-                "file",
-                "row_number",
-                "column",
-                "value",
-                "reason",
-                "message_id",
-                "message_en",
-                "record_id",
-            ]
-        )
-        data = data.append_column("snapshot_id", pa.array([snapshot.pk] * n, pa.int64()))
-        data = data.append_column("kind", pa.array([kind.value] * n, pa.string()))
-        value = data.column("value").cast(pa.string())
-        data = data.set_column(
-            data.column_names.index("value"), "value", pc.utf8_slice_codeunits(value, 0, 300)
-        )
-        bulk.insert_table(
-            connection,
-            ImportIssue._meta.db_table,
-            data,
-            not_null_text={
-                "file",
-                "column",
-                "value",
-                "reason",
-                "message_id",
-                "message_en",
-                "record_id",
-                "kind",
-            },
-        )
+    """Store every rejected row and every flag of a snapshot (one bulk load)."""
+    columns = ["file", "row_number", "column", "value", "reason", "message_id", "message_en",
+               "record_id"]
+    parts = [
+        table.select(columns).append_column(
+            "kind", pa.array([kind.value] * table.num_rows, pa.string()))
+        for kind, table in ((ImportIssue.Kind.REJECTION, rejections),
+                            (ImportIssue.Kind.FLAG, flags))
+        if table.num_rows
+    ]
+    if not parts:
+        return
+    data = pa.concat_tables(parts)
+    value = pc.utf8_slice_codeunits(data.column("value").cast(pa.string()), 0, 300)
+    data = data.set_column(data.column_names.index("value"), "value", value)
+    _load(ImportIssue, _with_constants(data, {"snapshot_id": snapshot.pk}))
