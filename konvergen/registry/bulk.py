@@ -140,32 +140,50 @@ def fetch_arrow(connection, sql: str, params: list | tuple = ()) -> pa.Table:
     return pa.table({n: list(col) for n, col in zip(names, zip(*rows, strict=True), strict=True)})
 
 
-def _secondary_indexes(connection, table_name: str) -> list[tuple[str, str]]:
-    """``(drop statement, create statement)`` for every index but the primary key."""
+def _deferrable_indexes(connection, table_name: str) -> list[tuple[str, str]]:
+    """``(drop statement, create statement)`` for every index of a table, in the order to
+    drop them; the indexes are created in the reverse order.
+
+    On PostgreSQL this includes the primary key (rebuilt from sorted ids in a fraction of
+    what maintaining it row by row costs) and, first, the foreign keys of other tables that
+    reference it, which cannot outlive the primary key; they are validated again when
+    added back. SQLite's primary key is the table's rowid itself.
+    """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute(
+                """SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
+                   FROM pg_constraint c
+                   WHERE c.contype = 'f' AND c.confrelid = %s::regclass
+                   ORDER BY 1, 2""",
+                [table_name],
+            )
+            quote = connection.ops.quote_name
+            result = [(f"ALTER TABLE {quote(other)} DROP CONSTRAINT {quote(name)}",
+                       f"ALTER TABLE {quote(other)} ADD CONSTRAINT {quote(name)} {definition}")
+                      for other, name, definition in cursor.fetchall()]
             cursor.execute(
                 """SELECT i.relname, pg_get_indexdef(i.oid), c.conname,
                           pg_get_constraintdef(c.oid)
                    FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
                    LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid
                         AND c.conrelid = x.indrelid
-                   WHERE x.indrelid = %s::regclass AND NOT x.indisprimary""",
+                   WHERE x.indrelid = %s::regclass
+                   ORDER BY x.indisprimary, i.relname""",
                 [table_name],
             )
-            table = connection.ops.quote_name(table_name)
-            result = []
+            table = quote(table_name)
             for index, index_def, constraint, constraint_def in cursor.fetchall():
                 if constraint:
-                    name = connection.ops.quote_name(constraint)
-                    result.append((f"ALTER TABLE {table} DROP CONSTRAINT {name}",
-                                   f"ALTER TABLE {table} ADD CONSTRAINT {name} {constraint_def}"))
+                    result.append((f"ALTER TABLE {table} DROP CONSTRAINT {quote(constraint)}",
+                                   f"ALTER TABLE {table} ADD CONSTRAINT {quote(constraint)}"
+                                   f" {constraint_def}"))
                 else:
-                    result.append((f"DROP INDEX {connection.ops.quote_name(index)}", index_def))
+                    result.append((f"DROP INDEX {quote(index)}", index_def))
             return result
         cursor.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s"
-            " AND sql IS NOT NULL",
+            " AND sql IS NOT NULL ORDER BY name",
             [table_name],
         )
         return [(f"DROP INDEX {connection.ops.quote_name(name)}", sql)
@@ -187,7 +205,7 @@ def _row_estimate(connection, table_name: str) -> int:
 
 @contextmanager
 def indexes_deferred(connection, table_name: str, incoming_rows: int) -> Iterator[bool]:
-    """Build a table's secondary indexes after a bulk load instead of row by row.
+    """Build a table's indexes after a bulk load instead of row by row.
 
     Only when the load at least doubles the table (a first snapshot, typically): building
     an index from sorted rows is several times faster than inserting millions of random
@@ -201,7 +219,7 @@ def indexes_deferred(connection, table_name: str, incoming_rows: int) -> Iterato
     if small or incoming_rows < _row_estimate(connection, table_name):
         yield False
         return
-    indexes = _secondary_indexes(connection, table_name)
+    indexes = _deferrable_indexes(connection, table_name)
     with connection.cursor() as cursor:
         for drop, _create in indexes:
             cursor.execute(drop)
@@ -209,7 +227,7 @@ def indexes_deferred(connection, table_name: str, incoming_rows: int) -> Iterato
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        for _drop, create in indexes:
+        for _drop, create in reversed(indexes):
             start = time.perf_counter()
             cursor.execute(create)
             log.debug("%.2fs %s", time.perf_counter() - start, create)

@@ -251,10 +251,20 @@ def _index_names(table: str) -> set[str]:
                 if d["index"] or d["unique"]}
 
 
+def _all_constraints() -> dict[str, set[str]]:
+    """Every table's constraint and index names (foreign keys included)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        return {t: set(connection.introspection.get_constraints(cursor, t))
+                for t in connection.introspection.table_names(cursor)}
+
+
 def test_a_large_first_load_builds_the_indexes_afterwards(personas, tmp_path, monkeypatch):
-    """The bulk path that drops secondary indexes and rebuilds them after the rows (taken
-    by any load of 50,000+ rows into a smaller table) leaves the same indexes and
-    constraints behind, and the rebuilt unique constraint still refuses a duplicate."""
+    """The bulk path that drops the indexes (primary key and the foreign keys pointing at
+    it included) and rebuilds them after the rows (taken by any load of 50,000+ rows into
+    a smaller table) leaves the same indexes and constraints behind in every table, and
+    the rebuilt unique constraint and primary key still refuse a duplicate."""
     from django.db import IntegrityError, transaction
 
     from konvergen.registry import bulk
@@ -262,6 +272,7 @@ def test_a_large_first_load_builds_the_indexes_afterwards(personas, tmp_path, mo
     tables = [m._meta.db_table for m in (Family, Person, FamilyRecord, PersonRecord)]
     before = {t: _index_names(t) for t in tables}
     assert all(before.values())
+    everything_before = _all_constraints()
     deferred = []
     real = bulk.indexes_deferred
 
@@ -279,7 +290,13 @@ def test_a_large_first_load_builds_the_indexes_afterwards(personas, tmp_path, mo
     assert outcome.summary["persons_accepted"] == 7
     assert set(deferred) == set(tables)
     assert {t: _index_names(t) for t in tables} == before
+    assert _all_constraints() == everything_before
     person = Person.objects.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Person.objects.create(
+            id=person.id, dataset_id=person.dataset_id, source_id="another",
+            family_id=person.family_id, last_snapshot_id=person.last_snapshot_id,
+            region_code=person.region_code, name="X")
     with pytest.raises(IntegrityError), transaction.atomic():
         Person.objects.create(
             dataset_id=person.dataset_id, source_id=person.source_id, family_id=person.family_id,
