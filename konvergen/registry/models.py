@@ -230,9 +230,11 @@ class ImportIssue(models.Model):
         REJECTION = "rejection", _("Rejected")
         FLAG = "flag", _("Flag")
 
-    # Indexed through ``issue_reason``, which leads with it.
+    # Indexed through ``issue_reason``, which leads with it. No database constraint: a
+    # snapshot's 100,000 issues would each queue a check for the commit (Django still
+    # cascades deletes).
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="issues",
-                                 db_index=False)
+                                 db_index=False, db_constraint=False)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     file = models.CharField(max_length=10)
     row_number = models.PositiveIntegerField()

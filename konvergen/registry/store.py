@@ -207,8 +207,4 @@ def write_issues(*, snapshot, rejections: pa.Table, flags: pa.Table) -> None:
     data = pa.concat_tables(parts)
     value = pc.utf8_slice_codeunits(data.column("value").cast(pa.string()), 0, 300)
     data = data.set_column(data.column_names.index("value"), "value", value)
-    # Loaded with its indexes in place: its foreign key to the snapshot queues a deferred
-    # check per row, and PostgreSQL builds no index while such checks are pending.
-    bulk.insert_table(connection, ImportIssue._meta.db_table,
-                      _with_constants(data, {"snapshot_id": snapshot.pk}),
-                      not_null_text=_text_columns(ImportIssue, data.column_names))
+    _load(ImportIssue, _with_constants(data, {"snapshot_id": snapshot.pk}))
