@@ -405,8 +405,8 @@ def _build_families(con, fb: _Builder, staged_columns: list[str]) -> None:
         + _duplicates(FAMILIES, "fam", "family_id", m.DUPLICATE_FAMILY_ID)
     )
     con.execute(
-        "CREATE TEMP TABLE fam_acc AS SELECT * FROM fam WHERE row_number NOT IN "
-        "(SELECT row_number FROM fam_problems); DROP TABLE fam"
+        "CREATE TEMP VIEW fam_acc AS SELECT * FROM fam WHERE row_number NOT IN "
+        "(SELECT row_number FROM fam_problems)"
     )
 
 
@@ -469,10 +469,11 @@ def _build_members(con, mb: _Builder, staged_columns: list[str], snapshot_date) 
         + "\nUNION ALL\n"
         + _duplicates(MEMBERS, "mem", "person_id", m.DUPLICATE_PERSON_ID)
     )
-    # Materialised once: the flag rules and the output read the accepted rows a dozen times.
+    # A view: the per-row flag rules read ``mem`` itself and drop the rejected rows from
+    # their (small) result, so only four queries filter all the members through it.
     con.execute(
-        "CREATE TEMP TABLE mem_acc AS SELECT * FROM mem WHERE row_number NOT IN "
-        "(SELECT row_number FROM mem_problems); DROP TABLE mem"
+        "CREATE TEMP VIEW mem_acc AS SELECT * FROM mem WHERE row_number NOT IN "
+        "(SELECT row_number FROM mem_problems)"
     )
 
 
@@ -499,7 +500,10 @@ def _family_flags(fb: _Builder) -> str:
         for f in INPUT_FIELDS[FAMILIES]
         if f in CODED_FIELDS or f in BOOL_FIELDS
     ]
-    return _problems(FAMILIES, "fam_acc", _present(rules, fb), "family_id")
+    return (
+        "SELECT * FROM (" + _problems(FAMILIES, "fam", _present(rules, fb), "family_id")
+        + ") p WHERE p.row_number NOT IN (SELECT row_number FROM fam_problems)"
+    )
 
 
 def _member_flags(mb: _Builder) -> str:
@@ -527,8 +531,13 @@ def _member_flags(mb: _Builder) -> str:
     rules = _present(rules, mb)
     if "nik" not in mb.present:  # no NIK column at all: one header-level fact, not N flags
         rules = [r for r in rules if r[0] != m.NIK_MISSING]
+    # Each rule scans the typed members once; rejected rows leave the few matches after.
+    row_flags = (
+        "SELECT * FROM (" + _problems(MEMBERS, "mem", rules, "person_id") + ") p"
+        " WHERE p.row_number NOT IN (SELECT row_number FROM mem_problems)"
+    )
     return (
-        _problems(MEMBERS, "mem_acc", rules, "person_id")
+        row_flags
         + "\nUNION ALL\n"
         + f"""
         SELECT 'members', row_number, 'nik', '{m.DUPLICATE_NIK}', person_id, NULL
@@ -601,12 +610,13 @@ def _collect(con, rejections, flags, n_families: int, n_members: int) -> Validat
         f"SELECT {', '.join(FAMILY_SCHEMA.names)} FROM fam_acc ORDER BY row_number",
         FAMILY_SCHEMA,
     )
-    con.execute("DROP TABLE fam_acc")
+    con.execute("DROP VIEW fam_acc; DROP TABLE fam")
     members = _arrow(
         con,
         f"SELECT {', '.join(MEMBER_SCHEMA.names)} FROM mem_acc",
         MEMBER_SCHEMA,
     ).sort_by("row_number")
+    con.execute("DROP VIEW mem_acc; DROP TABLE mem")
     counts = {
         "families_read": n_families,
         "families_accepted": families.num_rows,
