@@ -155,6 +155,10 @@ def _dictionary(indices: pa.Array, values: pa.Array) -> pa.DictionaryArray:
     return pa.DictionaryArray.from_arrays(indices, pc.fill_null(values, ""))
 
 
+#: Fields with (nearly) one distinct value per row, cleaned without dictionary encoding.
+_IDENTIFIER_FIELDS = frozenset({"family_id", "person_id", "nik", "kk_number", "head_nik"})
+
+
 class _Builder:
     """Generates the SQL for one file from what its header mapping provides."""
 
@@ -188,6 +192,12 @@ class _Builder:
         coded = set(self.vocab_fields())
 
         def columns(name: str) -> list[tuple[str, pa.Array]]:
+            if name in _IDENTIFIER_FIELDS:  # (nearly) one value per row: no dictionary
+                column = staged.column(f"raw_{name}")
+                cleaned = _clean_text(column)
+                if pc.all(pc.equal(pc.fill_null(cleaned, ""), column)).as_py() is not False:
+                    cleaned = column  # nothing to clean: share the raw text
+                return [(f"t_{name}", cleaned)]
             encoded = pc.dictionary_encode(staged.column(f"raw_{name}")).combine_chunks()
             raw = encoded.dictionary
             cleaned = _clean_text(raw)
