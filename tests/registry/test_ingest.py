@@ -449,3 +449,18 @@ def test_every_reason_has_both_messages():
     for code, message in m.MESSAGES.items():
         assert message.id and message.en, code
     assert set(m.MESSAGES) == m.REJECTION_CODES | m.FLAG_CODES
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["K1", " K1", "K1 ", "\u00a0K1", "K1\u2003", "K1\t", "\x0bK1", "K1\x85", "-", "--", "...",
+     "a-b", "", " - ", "?", "N/A", "x", "ab", "abc", "3204051201800001"],
+)
+def test_identifier_columns_skip_cleaning_only_when_nothing_would_change(value):
+    """Identifier columns share the raw text when no value needs cleaning; the quick test
+    must agree with the cleaning itself on every kind of value."""
+    from konvergen.registry.ingest.validate import _clean_text, _needs_cleaning
+
+    column = pa.array(["P1", value, "P3"])
+    changed = _clean_text(column).to_pylist() != column.to_pylist()
+    assert _needs_cleaning(column) is changed

@@ -146,6 +146,17 @@ def _clean_text(values: pa.Array) -> pa.Array:
     return pc.if_else(placeholder, pa.scalar(None, pa.string()), trimmed)
 
 
+def _needs_cleaning(values: pa.Array) -> bool:
+    """Whether :func:`_clean_text` would change any value (no text is copied to find out).
+
+    >>> [_needs_cleaning(pa.array(v)) for v in (["K1", "K2"], ["K1\u00a0"], ["K1", "- -"], [""])]
+    [False, True, True, True]
+    """
+    space = r"[\s\pZ\x{85}\x0b]"  # what utf8_trim_whitespace trims
+    suspect = pc.match_substring_regex(values, f"^{space}|{space}$|^[-_.,/? ]{{0,3}}$")
+    return bool(pc.any(suspect).as_py())
+
+
 def _dictionary(indices: pa.Array, values: pa.Array) -> pa.DictionaryArray:
     """``values`` taken at ``indices``, kept dictionary-encoded; a null value becomes a null
     index (the dictionary itself holds no nulls)."""
@@ -193,11 +204,11 @@ class _Builder:
 
         def columns(name: str) -> list[tuple[str, pa.Array]]:
             if name in _IDENTIFIER_FIELDS:  # (nearly) one value per row: no dictionary
-                column = staged.column(f"raw_{name}")
-                cleaned = _clean_text(column)
-                if pc.all(pc.equal(pc.fill_null(cleaned, ""), column)).as_py() is not False:
-                    cleaned = column  # nothing to clean: share the raw text
-                return [(f"t_{name}", cleaned)]
+                # One contiguous copy: the reader's many small buffers hold spare capacity.
+                column = staged.column(f"raw_{name}").combine_chunks()
+                # Shared with the raw text unless some value needs cleaning (rare for IDs).
+                cleaned = _clean_text(column) if _needs_cleaning(column) else column
+                return [(f"raw_{name}", column), (f"t_{name}", cleaned)]
             encoded = pc.dictionary_encode(staged.column(f"raw_{name}")).combine_chunks()
             raw = encoded.dictionary
             cleaned = _clean_text(raw)
