@@ -127,8 +127,13 @@ class WelfareRun(models.Model):
 
 
 class FamilyWelfare(models.Model):
-    snapshot = models.ForeignKey("registry.Snapshot", on_delete=models.PROTECT, related_name="+")
-    family = models.ForeignKey("registry.Family", on_delete=models.PROTECT, related_name="+")
+    # Like the register's bulk tables: no database constraints (a million rows would queue
+    # two million checks for the commit) — only ``welfare_recompute`` writes this table, from
+    # the snapshot's own rows — and the snapshot is indexed through the unique constraint.
+    snapshot = models.ForeignKey("registry.Snapshot", on_delete=models.PROTECT, related_name="+",
+                                 db_constraint=False, db_index=False)
+    family = models.ForeignKey("registry.Family", on_delete=models.PROTECT, related_name="+",
+                               db_constraint=False)
     region_code = models.CharField(max_length=13)
     status = models.PositiveSmallIntegerField(choices=Status.choices)
     needs = models.BigIntegerField(default=0)

@@ -245,7 +245,9 @@ def welfare_recompute(*, snapshot: Snapshot, acting_user=None) -> WelfareRun:
     with transaction.atomic():
         for model in (FamilyWelfare, RegionSummary, NeedSummary):
             model.objects.filter(snapshot=snapshot)._raw_delete(model.objects.db)
-        bulk.insert_table(connection, FamilyWelfare._meta.db_table, fam_rows)
+        table = FamilyWelfare._meta.db_table
+        with bulk.indexes_deferred(connection, table, fam_rows.num_rows):
+            bulk.insert_table(connection, table, fam_rows)
         bulk.insert_table(connection, RegionSummary._meta.db_table, with_snapshot(result.regions))
         bulk.insert_table(connection, NeedSummary._meta.db_table, with_snapshot(result.needs))
         seconds = time.perf_counter() - started

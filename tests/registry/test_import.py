@@ -288,7 +288,8 @@ def test_a_large_first_load_builds_the_indexes_afterwards(personas, tmp_path, mo
     _ready(personas)
     outcome = _import(personas, *write_p3ke(tmp_path, *tiny_p3ke_rows()))
     assert outcome.summary["persons_accepted"] == 7
-    assert set(deferred) == set(tables)
+    assert set(tables) <= set(deferred)  # (the welfare hook defers its table too)
+    deferred_first = len(deferred)
     assert {t: _index_names(t) for t in tables} == before
     assert _all_constraints() == everything_before
     person = Person.objects.first()
@@ -306,5 +307,5 @@ def test_a_large_first_load_builds_the_indexes_afterwards(personas, tmp_path, mo
     second = _import(personas, *write_p3ke(tmp_path, families[:1], members[:2], "-2"),
                      date=dt.date(2026, 4, 15))
     assert second.snapshot.counts["persons_accepted"] == 2
-    assert len(deferred) == len(tables)  # nothing deferred the second time
+    assert len(deferred) == deferred_first  # nothing deferred the second time
     assert {t: _index_names(t) for t in tables} == before
