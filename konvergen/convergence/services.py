@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.core.exceptions import ValidationError
@@ -414,7 +415,7 @@ def _refresh_dataset(*, dataset: Dataset, acting_user=None) -> list[ConvergenceR
 
 
 def _with_run(run: ConvergenceRun, table: pa.Table) -> pa.Table:
-    return table.append_column("run_id", pa.array([run.pk] * table.num_rows, pa.int64()))
+    return table.append_column("run_id", pa.array(np.full(table.num_rows, run.pk, dtype=np.int64)))
 
 
 def _store(run: ConvergenceRun, result: engine.ConvergenceResult) -> None:
