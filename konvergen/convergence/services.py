@@ -11,7 +11,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.core.exceptions import ValidationError
@@ -35,7 +34,7 @@ from konvergen.convergence.models import (
 from konvergen.linkage.duplicates import survivor_map
 from konvergen.programs.models import GroupMember, Intervention, Programme
 from konvergen.registry import jobs
-from konvergen.registry.bulk import fetch_arrow, insert_table
+from konvergen.registry.bulk import constant_column, fetch_arrow, insert_table
 from konvergen.registry.models import Dataset, Family, FamilyRecord, Person, Snapshot
 from konvergen.welfare.models import FamilyWelfare, WelfareRun
 
@@ -415,7 +414,7 @@ def _refresh_dataset(*, dataset: Dataset, acting_user=None) -> list[ConvergenceR
 
 
 def _with_run(run: ConvergenceRun, table: pa.Table) -> pa.Table:
-    return table.append_column("run_id", pa.array(np.full(table.num_rows, run.pk, dtype=np.int64)))
+    return table.append_column("run_id", constant_column(run.pk, table.num_rows))
 
 
 def _store(run: ConvergenceRun, result: engine.ConvergenceResult) -> None:

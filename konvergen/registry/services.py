@@ -180,7 +180,8 @@ def register_import(
             snapshot.diff = snapshot_diff(old_id=latest.pk, new_id=snapshot.pk)
             summary["diff"] = snapshot.diff["totals"]
         snapshot.counts = summary
-        log.debug("%.2fs import %s: issues stored", time.perf_counter() - started, dataset)
+        log.debug("%.2fs import %s: issues and diff stored", time.perf_counter() - started,
+                  dataset)
         snapshot.save(update_fields=["counts", "diff"])
         audit_record(
             actor=acting_user,

@@ -11,7 +11,6 @@ import logging
 import time
 from dataclasses import asdict
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -220,7 +219,7 @@ def welfare_recompute(*, snapshot: Snapshot, acting_user=None) -> WelfareRun:
     fam = result.families
     fam_rows = pa.table(
         {
-            "snapshot_id": pa.array(np.full(fam.num_rows, snapshot.pk, dtype=np.int64)),
+            "snapshot_id": bulk.constant_column(snapshot.pk, fam.num_rows),
             "family_id": fam.column("family_id"),
             "region_code": fam.column("region_code"),
             "status": fam.column("status").cast(pa.int16()),
@@ -233,7 +232,7 @@ def welfare_recompute(*, snapshot: Snapshot, acting_user=None) -> WelfareRun:
 
     def with_snapshot(table: pa.Table) -> pa.Table:
         return table.append_column(
-            "snapshot_id", pa.array(np.full(table.num_rows, snapshot.pk, dtype=np.int64))
+            "snapshot_id", bulk.constant_column(snapshot.pk, table.num_rows)
         )
 
     config = {

@@ -521,10 +521,16 @@ def _family_flags(fb: _Builder) -> str:
         for f in INPUT_FIELDS[FAMILIES]
         if f in CODED_FIELDS or f in BOOL_FIELDS
     ]
-    return (
-        "SELECT * FROM (" + _problems(FAMILIES, "fam", _present(rules, fb), "family_id")
-        + ") p WHERE p.row_number NOT IN (SELECT row_number FROM fam_problems)"
-    )
+    return _accepted_only(_problems(FAMILIES, "fam", _present(rules, fb), "family_id"),
+                          "fam_problems")
+
+
+def _accepted_only(problems: str, rejections: str) -> str:
+    """Problem rows of rows that were not rejected. Each rule scans the typed rows once and
+    the rejected rows leave the (few) matches afterwards, cheaper than filtering every row
+    through the accepted view once per rule."""
+    return (f"SELECT * FROM ({problems}) p"
+            f" WHERE p.row_number NOT IN (SELECT row_number FROM {rejections})")
 
 
 def _member_flags(mb: _Builder) -> str:
@@ -552,13 +558,8 @@ def _member_flags(mb: _Builder) -> str:
     rules = _present(rules, mb)
     if "nik" not in mb.present:  # no NIK column at all: one header-level fact, not N flags
         rules = [r for r in rules if r[0] != m.NIK_MISSING]
-    # Each rule scans the typed members once; rejected rows leave the few matches after.
-    row_flags = (
-        "SELECT * FROM (" + _problems(MEMBERS, "mem", rules, "person_id") + ") p"
-        " WHERE p.row_number NOT IN (SELECT row_number FROM mem_problems)"
-    )
     return (
-        row_flags
+        _accepted_only(_problems(MEMBERS, "mem", rules, "person_id"), "mem_problems")
         + "\nUNION ALL\n"
         + f"""
         SELECT 'members', row_number, 'nik', '{m.DUPLICATE_NIK}', person_id, NULL
