@@ -17,4 +17,5 @@ class ConvergenceConfig(AppConfig):
         from konvergen.registry import hooks as registry_hooks
 
         program_hooks.register_after_change(convergence_refresh_after_change)
-        registry_hooks.register_after_import(convergence_refresh_after_import)
+        registry_hooks.register_after_import(
+            convergence_refresh_after_import, order=registry_hooks.CONVERGENCE)

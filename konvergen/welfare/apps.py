@@ -12,4 +12,4 @@ class WelfareConfig(AppConfig):
         from konvergen.registry import hooks
         from konvergen.welfare.services import welfare_recompute_after_import
 
-        hooks.register_after_import(welfare_recompute_after_import)
+        hooks.register_after_import(welfare_recompute_after_import, order=hooks.WELFARE)
