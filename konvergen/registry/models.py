@@ -32,8 +32,22 @@ class Source(models.TextChoices):
     CANONICAL = "canonical", _("Konvergen canonical layout")
 
 
+#: Which source supplies a family's current values when several hold it (best first); a
+#: region may set its own order on its dataset (``Dataset.authority``).
+DEFAULT_AUTHORITY = [Source.DTSEN, Source.DTKS, Source.P3KE, Source.CANONICAL]
+
+
 class Dataset(models.Model):
+    """The register of one region: every source's snapshots of it (see ``registry.store``
+    for how a snapshot of another source is linked onto the same families and persons)."""
+
+    #: The source of the dataset's first import (kept for display; snapshots carry their own).
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    authority = models.JSONField(
+        _("source authority"), default=list, blank=True,
+        help_text=_("Sources in the order their values are trusted, best first; empty means "
+                    "DTSEN, DTKS, P3KE, canonical. Within a source the newest snapshot wins."),
+    )
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
     )
@@ -49,11 +63,19 @@ class Dataset(models.Model):
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.region_id}"
 
+    @property
+    def authority_order(self) -> list[str]:
+        """Every source, best first: the region's setting, then the default for the rest."""
+        chosen = [s for s in (self.authority or []) if s in Source.values]
+        return chosen + [str(s) for s in DEFAULT_AUTHORITY if s not in chosen] + [
+            s for s in Source.values if s not in chosen and s not in DEFAULT_AUTHORITY]
+
 
 class Snapshot(models.Model):
     """One committed import of a dataset's export files."""
 
     dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="snapshots")
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     snapshot_date = models.DateField(_("snapshot date"))
     previous = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -75,12 +97,21 @@ class Snapshot(models.Model):
         ordering = ["-snapshot_date", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.dataset} {self.snapshot_date}"
+        return f"{self.get_source_display()} {self.dataset.region_id} {self.snapshot_date}"
 
 
 class Family(models.Model):
+    """One family of the region, whatever number of sources hold it.
+
+    ``source``/``source_id`` are the IDs it was first seen under; the IDs other sources give
+    it are :class:`FamilyAlias` rows. ``last_snapshot`` is the snapshot whose record supplies
+    the current values (the best source by the dataset's authority order, newest first);
+    ``is_current`` says some source's latest snapshot holds it.
+    """
+
     dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="+",
                                 db_constraint=False, db_index=False)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     source_id = models.CharField(_("family ID (source)"), max_length=64)
     last_snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+",
                                       db_constraint=False, db_index=False)
@@ -97,7 +128,7 @@ class Family(models.Model):
         verbose_name_plural = _("families")
         constraints = [
             models.UniqueConstraint(
-                fields=["dataset", "source_id"], name="family_dataset_source_id"
+                fields=["dataset", "source", "source_id"], name="family_dataset_source_id"
             )
         ]
         indexes = [
@@ -112,8 +143,11 @@ class Family(models.Model):
 
 
 class Person(models.Model):
+    """One person of the region across sources (see :class:`Family`)."""
+
     dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="+",
                                 db_constraint=False, db_index=False)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     source_id = models.CharField(_("person ID (source)"), max_length=64)
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="members",
                                db_constraint=False)
@@ -132,7 +166,7 @@ class Person(models.Model):
         verbose_name_plural = _("persons")
         constraints = [
             models.UniqueConstraint(
-                fields=["dataset", "source_id"], name="person_dataset_source_id"
+                fields=["dataset", "source", "source_id"], name="person_dataset_source_id"
             )
         ]
         indexes = [
@@ -141,6 +175,48 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id} {self.name}"
+
+
+class FamilyAlias(models.Model):
+    """The ID another source gives a family already in the register."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="+",
+                                db_constraint=False, db_index=False)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    source_id = models.CharField(_("family ID (source)"), max_length=64)
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="aliases",
+                               db_constraint=False)
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+",
+                                 db_constraint=False, db_index=False)
+    #: How the link was made: "kk", "members" (NIK or name and birth date of members).
+    method = models.CharField(max_length=10)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "source", "source_id"],
+                                    name="family_alias_unique")
+        ]
+
+
+class PersonAlias(models.Model):
+    """The ID another source gives a person already in the register."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="+",
+                                db_constraint=False, db_index=False)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    source_id = models.CharField(_("person ID (source)"), max_length=64)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="aliases",
+                               db_constraint=False)
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+",
+                                 db_constraint=False, db_index=False)
+    #: "nik" or "name" (normalised name and birth date within the same family).
+    method = models.CharField(max_length=10)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "source", "source_id"],
+                                    name="person_alias_unique")
+        ]
 
 
 class FamilyRecord(models.Model):

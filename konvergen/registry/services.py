@@ -60,9 +60,13 @@ def files_sha256(*paths: Path) -> str:
 
 
 def dataset_get_or_create(*, source: str, region: Region, acting_user=None) -> Dataset:
+    """The region's register: the one dataset every source's snapshots of the region go
+    into (created, with ``source`` as its first source, on the region's first import)."""
     with transaction.atomic():
-        dataset, created = Dataset.objects.get_or_create(source=source, region=region)
+        dataset = Dataset.objects.filter(region=region).order_by("id").first()
+        created = dataset is None
         if created:
+            dataset = Dataset.objects.create(source=source, region=region)
             audit_record(
                 actor=acting_user,
                 action="registry.dataset_create",
@@ -110,14 +114,17 @@ def register_import(
     dataset: Dataset,
     families_path: Path,
     members_path: Path,
+    source: str | None = None,
     snapshot_date: dt.date | None = None,
     mapping: dict[str, str] | None = None,
     dry_run: bool = False,
     acting_user=None,
     progress: Progress | None = None,
 ) -> ImportOutcome:
-    """Validate and store one snapshot. Importing the same files again changes nothing."""
+    """Validate and store one snapshot of ``source`` (default: the dataset's first source)
+    into the region's register. Importing the same files again changes nothing."""
     started = time.perf_counter()
+    source = source or dataset.source
 
     def report(stage: str, pct: int) -> None:
         log.info("%.2fs import %s: %s", time.perf_counter() - started, dataset, stage)
@@ -126,13 +133,14 @@ def register_import(
 
     snapshot_date = snapshot_date or timezone.localdate()
     families_path, members_path = Path(families_path), Path(members_path)
-    latest = dataset.snapshots.order_by("-snapshot_date", "-id").first()
+    # Snapshots of one source follow each other; another source's may be older or newer.
+    latest = dataset.snapshots.filter(source=source).order_by("-snapshot_date", "-id").first()
     # The files' hash decides whether they were imported before; a dataset's first import
     # cannot be a repeat, so there the hash is computed while the files are validated.
     hashing = ThreadPoolExecutor(max_workers=1)
     sha_future = hashing.submit(files_sha256, families_path, members_path)
     hashing.shutdown(wait=False)
-    if latest is not None:
+    if dataset.snapshots.exists():
         sha = sha_future.result()
         existing = Snapshot.objects.filter(dataset=dataset, files_sha256=sha).first()
         if existing is not None:
@@ -146,7 +154,8 @@ def register_import(
         prepared = prepare_register(
             families_path,
             members_path,
-            source=dataset.source if dataset.source != "dtsen" else None,
+            # Until the DTSEN adapter lands, DTSEN files are read by header detection.
+            source=source if source != "dtsen" else None,
             mapping=mapping,
             valid_region_codes=_valid_desa_codes(dataset.region),
             snapshot_date=snapshot_date,
@@ -162,6 +171,7 @@ def register_import(
     with transaction.atomic():
         snapshot = Snapshot.objects.create(
             dataset=dataset,
+            source=source,
             snapshot_date=snapshot_date,
             previous=latest,
             families_file=families_path.name[:255],
@@ -170,9 +180,11 @@ def register_import(
             imported_by=acting_user if getattr(acting_user, "pk", None) else None,
             header_report=prepared.header_report,
         )
-        store.write_snapshot(
+        stored = store.write_snapshot(
             snapshot=snapshot, families=prepared.families, members=prepared.members
         )
+        summary["families_linked"] = stored["families_linked"]
+        summary["persons_linked"] = stored["persons_linked"]
         report("writing", 80)
         store.write_issues(snapshot=snapshot, rejections=prepared.rejections, flags=prepared.flags)
         if latest is not None:
@@ -245,6 +257,7 @@ def import_job_run(job_id: int) -> None:
             dataset=job.dataset,
             families_path=Path(job.families_path),
             members_path=Path(job.members_path),
+            source=options.get("source") or None,
             snapshot_date=dt.date.fromisoformat(options["snapshot_date"])
             if options.get("snapshot_date")
             else None,

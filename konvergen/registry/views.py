@@ -66,6 +66,7 @@ def import_new(request):
             families_path=save_upload(form.cleaned_data["families"], folder),
             members_path=save_upload(form.cleaned_data["members"], folder),
             options={
+                "source": form.cleaned_data["source"],
                 "snapshot_date": form.cleaned_data["snapshot_date"].isoformat(),
                 "mapping": form.cleaned_data["mapping"],
             },

@@ -217,11 +217,9 @@ def dashboard(user, region: Region, children: list[Region], params, *, full: boo
 
 
 def _dashboard(region, children, params, runs, *, personal: bool, full: bool) -> dict:
-    sources = sorted({r.snapshot.dataset.source for r in runs})
-    source = params.get("source")
-    if source not in sources:
-        source = runs[-1].snapshot.dataset.source
-    runs = [r for r in runs if r.snapshot.dataset.source == source]
+    # One register a region: its latest run stands for every source (each family once).
+    sources: list[str] = []
+    source = None
     dates = sorted({r.snapshot.snapshot_date for r in runs}, reverse=True)
     as_of = _parse_date(params.get("as_of"), dates) or dates[0]
     compare = _parse_date(params.get("compare"), dates)

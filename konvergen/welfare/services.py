@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from konvergen.audit.services import audit_record, model_changes
 from konvergen.regions.models import Region
 from konvergen.registry import bulk
-from konvergen.registry.models import FamilyRecord, PersonRecord, Snapshot
+from konvergen.registry.models import Family, FamilyRecord, PersonRecord, Snapshot
 from konvergen.welfare import engine
 from konvergen.welfare.models import (
     FamilyWelfare,
@@ -128,18 +128,26 @@ def _read_text(data: bytes, schema: dict[str, pa.DataType], *, delimiter: str) -
     )
 
 
-def _fetch(table: str, snapshot_id: int, schema: dict[str, pa.DataType]) -> pa.Table:
-    """The ``schema`` columns of ``table``'s rows of one snapshot, as an Arrow table.
+def _fetch(table: str, snapshot_id: int, schema: dict[str, pa.DataType], *,
+           register_of: int | None = None) -> pa.Table:
+    """The ``schema`` columns of ``table``'s rows of one snapshot, as an Arrow table; with
+    ``register_of`` (a dataset id), instead the rows the register's current families take
+    their values from (each family's record in its best source's latest snapshot).
 
     PostgreSQL: ``COPY (SELECT …) TO STDOUT`` in CSV straight into the Arrow CSV reader.
     SQLite: each row concatenated to one separated line by SQLite itself, one fetch, then the
     same reader: an order of magnitude fewer Python objects than a row-tuple fetch."""
+    if register_of is None:
+        source, params = f"{table} r WHERE r.snapshot_id = %s", [snapshot_id]
+    else:
+        source = (f"{table} r JOIN {Family._meta.db_table} f ON f.id = r.family_id"
+                  " AND f.last_snapshot_id = r.snapshot_id"
+                  " WHERE f.dataset_id = %s AND f.is_current = %s")
+        params = [register_of, True]
     if connection.vendor == "postgresql":
-        columns = ", ".join(_q(c) for c in schema)
+        columns = ", ".join(f"r.{_q(c)}" for c in schema)
         with connection.cursor() as cursor:
-            query = cursor.cursor.mogrify(
-                f"SELECT {columns} FROM {table} WHERE snapshot_id = %s", [snapshot_id]
-            )
+            query = cursor.cursor.mogrify(f"SELECT {columns} FROM {source}", params)
             buffer = io.BytesIO()
             with cursor.cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:
                 for chunk in copy:
@@ -156,9 +164,9 @@ def _fetch(table: str, snapshot_id: int, schema: dict[str, pa.DataType]) -> pa.T
             ),
         )
     # ifnull() keeps SQLite's own text form of each value (dates are stored as ISO text).
-    line = " || char(31) || ".join(f"ifnull({_q(c)}, '')" for c in schema)
+    line = " || char(31) || ".join(f"ifnull(r.{_q(c)}, '')" for c in schema)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {line} FROM {table} WHERE snapshot_id = %s", [snapshot_id])
+        cursor.execute(f"SELECT {line} FROM {source}", params)
         rows = [r[0] for r in cursor.fetchall()]
     if not rows:
         return pa.table({n: pa.array([], t) for n, t in schema.items()})
@@ -191,11 +199,27 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def snapshot_tables(snapshot_id: int) -> tuple[pa.Table, pa.Table]:
-    """The family and person records of a snapshot, as the engine reads them."""
-    families = _fetch(FamilyRecord._meta.db_table, snapshot_id, dict(engine.FAMILY_INPUT))
-    persons = _fetch(PersonRecord._meta.db_table, snapshot_id, dict(engine.PERSON_INPUT))
+def snapshot_tables(snapshot_id: int, *, register_of: int | None = None
+                    ) -> tuple[pa.Table, pa.Table]:
+    """The family and person records of a snapshot, as the engine reads them; with
+    ``register_of``, the register's current families as their best sources hold them (so a
+    family several sources hold is counted once, and a family a village decision deactivated
+    not at all)."""
+    families = _fetch(FamilyRecord._meta.db_table, snapshot_id, dict(engine.FAMILY_INPUT),
+                      register_of=register_of)
+    persons = _fetch(PersonRecord._meta.db_table, snapshot_id, dict(engine.PERSON_INPUT),
+                     register_of=register_of)
     return families, persons
+
+
+def is_head(snapshot: Snapshot) -> bool:
+    """Whether ``snapshot`` is its dataset's latest by date (the one dashboards show)."""
+    return head_snapshot(snapshot.dataset_id) == snapshot.pk
+
+
+def head_snapshot(dataset_id: int) -> int | None:
+    return (Snapshot.objects.filter(dataset_id=dataset_id).order_by("-snapshot_date", "-id")
+            .values_list("id", flat=True).first())
 
 
 # --- Recompute ------------------------------------------------------------------------------
@@ -208,7 +232,10 @@ def welfare_recompute(*, snapshot: Snapshot, acting_user=None) -> WelfareRun:
     ruleset = effective_ruleset(region_code, snapshot.snapshot_date.year)
     rules = status_rules(ruleset)
     indicators, owner = effective_indicators(region_code)
-    families, persons = snapshot_tables(snapshot.pk)
+    # The dataset's latest snapshot stands for the register as it is now, across sources;
+    # an older one for itself.
+    families, persons = snapshot_tables(
+        snapshot.pk, register_of=snapshot.dataset_id if is_head(snapshot) else None)
     result = engine.compute(
         families,
         persons,
@@ -276,6 +303,11 @@ def welfare_recompute_after_import(*, snapshot: Snapshot, acting_user=None) -> N
     ``konvergen welfare-recompute --snapshot ID`` repeats it."""
     try:
         welfare_recompute(snapshot=snapshot, acting_user=acting_user)
+        # A snapshot dated before another source's latest changes the register that the
+        # latest stands for: that one is recomputed too.
+        head = head_snapshot(snapshot.dataset_id)
+        if head != snapshot.pk and WelfareRun.objects.filter(snapshot_id=head).exists():
+            welfare_recompute(snapshot=Snapshot.objects.get(pk=head), acting_user=acting_user)
     except Exception:
         log.exception("welfare recompute of snapshot %s failed", snapshot.pk)
 

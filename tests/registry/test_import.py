@@ -300,7 +300,8 @@ def test_a_large_first_load_builds_the_indexes_afterwards(personas, tmp_path, mo
             region_code=person.region_code, name="X")
     with pytest.raises(IntegrityError), transaction.atomic():
         Person.objects.create(
-            dataset_id=person.dataset_id, source_id=person.source_id, family_id=person.family_id,
+            dataset_id=person.dataset_id, source=person.source, source_id=person.source_id,
+            family_id=person.family_id,
             last_snapshot_id=person.last_snapshot_id, region_code=person.region_code, name="X")
     # A second, smaller load into the now larger tables keeps the indexes in place.
     families, members = tiny_p3ke_rows()

@@ -59,6 +59,7 @@ class Command(BaseCommand):
         try:
             outcome = register_import(
                 dataset=dataset,
+                source=source,
                 families_path=o["families"],
                 members_path=o["members"],
                 snapshot_date=o["snapshot_date"],
