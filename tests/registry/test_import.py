@@ -72,7 +72,8 @@ def test_a_clean_export_is_imported_whole(personas, tiny_register):
     assert entry.actor == personas.admin and entry.changes["families_accepted"] == 3
 
 
-def test_bad_rows_are_rejected_with_reasons_and_the_valid_rows_accepted(personas, tmp_path):
+def test_only_rows_that_cannot_be_placed_are_rejected_the_others_kept_and_flagged(
+        personas, tmp_path):
     families, members = tiny_p3ke_rows()
     families.append(families[0].replace("P001", "P004").replace("3204052001", "3204999999"))
     families.append(families[1].replace("P002", "P005").replace(",2,Milik", ",11,Milik"))
@@ -84,24 +85,32 @@ def test_bad_rows_are_rejected_with_reasons_and_the_valid_rows_accepted(personas
 
     outcome = _import(personas, fam, mem)
     counts = outcome.summary
-    assert counts["families_accepted"] == 3 and counts["families_rejected"] == 3
-    assert counts["persons_accepted"] == 7 and counts["persons_rejected"] == 3
-    rejected = {
-        (i.file, i.row_number): i.reason
-        for i in ImportIssue.objects.filter(snapshot=outcome.snapshot, kind="rejection")
-    }
+    assert counts["families_accepted"] == 5 and counts["families_rejected"] == 1
+    assert counts["persons_accepted"] == 9 and counts["persons_rejected"] == 1
+    issues = ImportIssue.objects.filter(snapshot=outcome.snapshot)
+    rejected = {(i.file, i.row_number): i.reason for i in issues.filter(kind="rejection")}
     assert rejected == {
         ("families", 4): m.REGION_UNKNOWN,
-        ("families", 5): m.DESIL_INVALID,
-        ("families", 6): m.KK_NOT_16_DIGITS,
-        ("members", 8): m.NIK_NOT_16_DIGITS,
-        ("members", 9): m.BIRTH_DATE_INVALID,
         ("members", 10): m.FAMILY_REJECTED_OR_MISSING,
     }
-    issue = ImportIssue.objects.get(snapshot=outcome.snapshot, reason=m.DESIL_INVALID)
-    assert issue.column == "Desil Kesejahteraan" and issue.value == "11"
+    flagged = {(i.file, i.row_number, i.reason) for i in issues.filter(kind="flag")}
+    assert {
+        ("families", 5, m.DESIL_INVALID),
+        ("families", 6, m.KK_NOT_16_DIGITS),
+        ("members", 8, m.NIK_NOT_16_DIGITS),
+        ("members", 9, m.BIRTH_DATE_INVALID),
+    } <= flagged
+    issue = issues.get(reason=m.DESIL_INVALID)
+    assert issue.kind == "flag" and issue.column == "Desil Kesejahteraan" and issue.value == "11"
     assert issue.message_id and issue.message_en and issue.message_id != issue.message_en
-    assert set(Family.objects.values_list("source_id", flat=True)) == {"P001", "P002", "P003"}
+    assert set(Family.objects.values_list("source_id", flat=True)) == {
+        "P001", "P002", "P003", "P005", "P006"}
+    # The malformed numbers are kept as given (they fit the 16-character columns).
+    assert Family.objects.get(source_id="P006").kk_number == "32040501011"
+    assert Family.objects.get(source_id="P005").desil is None
+    kept = Person.objects.get(source_id="I0014")
+    assert (kept.nik, kept.name) == ("320405120380", "ASEP SUNANDAR")
+    assert Person.objects.get(source_id="I0015").birth_date is None
 
 
 def test_importing_the_same_files_twice_changes_nothing(personas, tmp_path):
@@ -196,7 +205,7 @@ def test_an_older_snapshot_cannot_follow_a_newer_one(personas, tmp_path):
 
 def test_the_command_prints_a_json_summary(personas, tmp_path, capsys):
     families, members = tiny_p3ke_rows()
-    families.append(families[0].replace("P001", "P009").replace(",1,Milik", ",0,Milik"))
+    families.append(families[0].replace("P001", "P009").replace("3204052001", "3204999999"))
     fam, mem = write_p3ke(tmp_path, families, members)
     call_command(
         "import-register",
@@ -210,7 +219,7 @@ def test_the_command_prints_a_json_summary(personas, tmp_path, capsys):
     )
     summary = json.loads(capsys.readouterr().out)
     assert summary["families_accepted"] == 3 and summary["families_rejected"] == 1
-    assert summary["rejections_by_reason"] == {m.DESIL_INVALID: 1}
+    assert summary["rejections_by_reason"] == {m.REGION_UNKNOWN: 1}
     assert summary["unchanged"] is False
     call_command("import-register", "--families", str(fam), "--members", str(mem), "--json")
     assert json.loads(capsys.readouterr().out)["unchanged"] is True

@@ -183,68 +183,162 @@ def _member(fid, pid, **changes):
     return list(row.values())
 
 
-def test_family_rejections_accept_exactly_the_valid_rows(tmp_path):
+def test_family_rejections_leave_out_only_families_that_cannot_be_placed(tmp_path):
     families = [
         _family("K1"),                                       # 1 valid
         _family("", **{"Kode Kemdagri": ""}),                # 2 two problems, one rejection
-        _family("K3", **{"No KK": "32040515011"}),           # 3
-        _family("K4", **{"No KK": "3.20405E+15"}),           # 4
+        _family("K3", **{"No KK": "32040515011"}),           # 3 kept, flagged
+        _family("K4", **{"No KK": "3.20405E+15"}),           # 4 kept, flagged
         _family("K5", **{"Kode Kemdagri": "32.04.05"}),      # 5 kecamatan, not desa
         _family("K6", **{"Kode Kemdagri": "3204059999"}),    # 6 not in the list
-        _family("K7", **{"Desil Kesejahteraan": "11"}),      # 7
-        _family("K8", **{"Desil Kesejahteraan": "dua"}),     # 8
+        _family("K7", **{"Desil Kesejahteraan": "11"}),      # 7 kept, flagged
+        _family("K8", **{"Desil Kesejahteraan": "dua"}),     # 8 kept, flagged
         _family("K1"),                                       # 9 duplicate of row 1
         _family("K10", **{"Desil Kesejahteraan": "Desil 4"}),  # 10 valid
     ]
-    members = [_member("K1", "I1"), _member("K10", "I10")]
+    members = [_member(f"K{i}", f"I{i}", NIK="") for i in (1, 3, 4, 7, 8, 10)]
     result = prepare(tmp_path, families, members)
-    assert result.families["row_number"].to_pylist() == [1, 10]
-    assert result.families["desil"].to_pylist() == [1, 4]
+    assert result.families["row_number"].to_pylist() == [1, 3, 4, 7, 8, 10]
+    assert result.families["desil"].to_pylist() == [1, 1, 1, None, None, 4]
     assert problems(result.rejections) == [
         ("families", 2, m.REQUIRED_MISSING),
         ("families", 2, m.REQUIRED_MISSING),
-        ("families", 3, m.KK_NOT_16_DIGITS),
-        ("families", 4, m.KK_SCIENTIFIC_NOTATION),
         ("families", 5, m.REGION_NOT_DESA),
         ("families", 6, m.REGION_UNKNOWN),
-        ("families", 7, m.DESIL_INVALID),
-        ("families", 8, m.DESIL_INVALID),
         ("families", 9, m.DUPLICATE_FAMILY_ID),
     ]
     row2 = result.rejections.filter(pa.compute.equal(result.rejections["row_number"], 2))
     assert sorted(row2["column"].to_pylist()) == ["ID Keluarga P3KE", "Kode Kemdagri"]
-    row4 = result.rejections.filter(pa.compute.equal(result.rejections["row_number"], 4))
+    assert result.counts["families_rejected"] == 4
+    flagged = result.flags.filter(pa.compute.equal(result.flags["file"], "families"))
+    assert [p for p in problems(flagged) if p[2] != m.FAMILY_WITHOUT_HEAD] == [
+        ("families", 3, m.KK_NOT_16_DIGITS),
+        ("families", 4, m.KK_SCIENTIFIC_NOTATION),
+        ("families", 7, m.DESIL_INVALID),
+        ("families", 8, m.DESIL_INVALID),
+    ]
+    row4 = result.flags.filter(pa.compute.equal(result.flags["row_number"], 4))
+    row4 = row4.filter(pa.compute.equal(row4["file"], "families"))
     assert row4["value"].to_pylist() == ["3.20405E+15"]
+    assert row4["column"].to_pylist() == ["No KK"]
     assert row4["message_en"].to_pylist() == [m.MESSAGES[m.KK_SCIENTIFIC_NOTATION].en]
-    assert result.counts["families_rejected"] == 8
 
 
-def test_member_rejections_accept_exactly_the_valid_rows(tmp_path):
+def test_member_rejections_leave_out_only_persons_that_cannot_be_placed(tmp_path):
     members = [
         _member("K1", "I1"),                                       # 1 valid head
-        _member("K1", "I2", Nama="", NIK="12345"),                 # 2 two rejections
-        _member("K1", "I3", NIK="3.20405E+15"),                    # 3
-        _member("K1", "I4", **{"Tanggal Lahir": "31-02-1980"}),    # 4
-        _member("K1", "I5", **{"Tanggal Lahir": "01-01-2030"}),    # 5 future
+        _member("K1", "I2", Nama="", NIK="12345"),                 # 2 no name: rejected
+        _member("K1", "I3", NIK="3.20405E+15"),                    # 3 kept, flagged
+        _member("K1", "I4", **{"Tanggal Lahir": "31-02-1980"}),    # 4 kept, flagged
+        _member("K1", "I5", **{"Tanggal Lahir": "01-01-2030"}),    # 5 kept, flagged (future)
         _member("K1", "I1"),                                       # 6 duplicate person
         _member("K9", "I7"),                                       # 7 family missing
         _member("", "I8"),                                         # 8 family id empty
         _member("K1", "", NIK=""),                                 # 9 person id empty
     ]
     result = prepare(tmp_path, members=members)
-    assert result.members["row_number"].to_pylist() == [1]
+    assert result.members["row_number"].to_pylist() == [1, 3, 4, 5]
     assert problems(result.rejections) == [
-        ("members", 2, m.NIK_NOT_16_DIGITS),
         ("members", 2, m.REQUIRED_MISSING),
-        ("members", 3, m.NIK_SCIENTIFIC_NOTATION),
-        ("members", 4, m.BIRTH_DATE_INVALID),
-        ("members", 5, m.BIRTH_DATE_FUTURE),
         ("members", 6, m.DUPLICATE_PERSON_ID),
         ("members", 7, m.FAMILY_REJECTED_OR_MISSING),
         ("members", 8, m.REQUIRED_MISSING),
         ("members", 9, m.REQUIRED_MISSING),
     ]
-    assert result.counts["members_rejected"] == 8
+    assert result.counts["members_rejected"] == 5
+    # A rejected row is not flagged as well: row 2's malformed NIK is in no flag.
+    member_flags = result.flags.filter(pa.compute.equal(result.flags["file"], "members"))
+    assert {p for p in problems(member_flags) if p[2] != m.DUPLICATE_NIK} == {
+        ("members", 3, m.NIK_SCIENTIFIC_NOTATION),
+        ("members", 4, m.BIRTH_DATE_INVALID),
+        ("members", 5, m.BIRTH_DATE_FUTURE),
+    }
+    # Unreadable and future birth dates are not kept; the raw text is in the flag.
+    assert result.members["birth_date"].to_pylist() == [dt.date(1980, 1, 12), dt.date(1980, 1, 12),
+                                                        None, None]
+    assert result.members["nik"].to_pylist()[1] is None
+
+
+# --- nobody dropped for a bad identifier ----------------------------------------------------
+
+_BAD_NIKS = {
+    # raw NIK -> (kept in the canonical column, reason)
+    "320405120180000": ("320405120180000", m.NIK_NOT_16_DIGITS),        # a digit short
+    "'32040512018000": ("32040512018000", m.NIK_NOT_16_DIGITS),         # apostrophe, short
+    "32040512018000011": (None, m.NIK_NOT_16_DIGITS),                   # 17 digits: blank
+    "3204O51201800001": (None, m.NIK_NOT_16_DIGITS),                    # letter O: blank
+    "3.20405E+15": (None, m.NIK_SCIENTIFIC_NOTATION),                   # lost digits: blank
+    "3204059913800001": ("3204059913800001", m.NIK_DATE_UNDECODABLE),   # day 99, month 13
+}
+_BAD_KKS = {
+    "32040515011": ("32040515011", m.KK_NOT_16_DIGITS),
+    "3204 0515 0110 00099": (None, m.KK_NOT_16_DIGITS),
+    "No KK belum ada": (None, m.KK_NOT_16_DIGITS),
+    "3.20405E+15": (None, m.KK_SCIENTIFIC_NOTATION),
+}
+
+
+def test_malformed_niks_and_kk_numbers_keep_every_person_and_family_flagged(tmp_path):
+    families = [_family("K1")] + [
+        _family(f"KK{i}", **{"No KK": raw}) for i, raw in enumerate(_BAD_KKS, start=2)]
+    members = [_member("K1", "I1")] + [
+        _member("K1", f"N{i}", NIK=raw, **{"Hubungan dengan Kepala Keluarga": "Anak"})
+        for i, raw in enumerate(_BAD_NIKS, start=2)
+    ] + [_member(f"KK{i}", f"H{i}", NIK="") for i in range(2, len(_BAD_KKS) + 2)]
+    result = prepare(tmp_path, families, members)
+
+    assert result.rejections.num_rows == 0
+    assert result.counts["families_accepted"] == len(families)
+    assert result.counts["members_accepted"] == len(members)
+
+    fam = {r["family_id"]: r for r in result.families.to_pylist()}
+    for i, (raw, (kept, _)) in enumerate(_BAD_KKS.items(), start=2):
+        assert fam[f"KK{i}"]["kk_number"] == kept, raw
+    people = {r["person_id"]: r for r in result.members.to_pylist()}
+    for i, (raw, (kept, _)) in enumerate(_BAD_NIKS.items(), start=2):
+        person = people[f"N{i}"]
+        assert person["nik"] == kept, raw
+        # Nothing is decoded from a malformed NIK (nor from one whose date is impossible).
+        assert person["nik_sex"] is None and person["nik_birth_date"] is None, raw
+        # Still linkable by its other fields.
+        assert person["name"] == "Asep" and person["birth_date"] == dt.date(1980, 1, 12)
+
+    flags = result.flags.to_pylist()
+    for file, prefix, cases, column in (("families", "KK", _BAD_KKS, "No KK"),
+                                        ("members", "N", _BAD_NIKS, "NIK")):
+        for i, (raw, (_, reason)) in enumerate(cases.items(), start=2):
+            record = f"{prefix}{i}"
+            found = [f for f in flags if f["file"] == file and f["record_id"] == record
+                     and f["column"] == column]
+            assert [f["reason"] for f in found] == [reason], (raw, found)
+            (flag,) = found
+            assert flag["value"] == raw and flag["row_number"] == i
+            assert flag["message_id"] == m.MESSAGES[reason].id
+            assert flag["message_en"] == m.MESSAGES[reason].en
+    # Structure rules read valid numbers only: a malformed one is not also "missing", "from
+    # another kecamatan" or "shared".
+    structural = {m.NIK_REGION_MISMATCH, m.KK_REGION_MISMATCH, m.DUPLICATE_NIK, m.NIK_MISSING}
+    assert [f for f in flags if f["reason"] in structural
+            and f["record_id"].startswith(("N", "KK"))] == []
+
+
+def test_malformed_identifiers_are_flags_and_placement_problems_rejections():
+    assert {m.NIK_NOT_16_DIGITS, m.NIK_SCIENTIFIC_NOTATION, m.KK_NOT_16_DIGITS,
+            m.KK_SCIENTIFIC_NOTATION, m.DESIL_INVALID, m.BIRTH_DATE_INVALID,
+            m.BIRTH_DATE_FUTURE} <= m.FLAG_CODES
+    assert m.REJECTION_CODES == {
+        m.REQUIRED_MISSING, m.REGION_NOT_DESA, m.REGION_UNKNOWN, m.DUPLICATE_FAMILY_ID,
+        m.DUPLICATE_PERSON_ID, m.FAMILY_REJECTED_OR_MISSING}
+
+
+def test_kept_malformed_values_fit_the_register_column():
+    from konvergen.registry.ingest.nik import MAX_KEPT_LENGTH, malformed_kept
+
+    raw = pa.array(["1", "1234567890123456789", " 12.345 ", "12345.0", "abc", None, "-"])
+    _, problem = clean_id_number(raw)
+    assert malformed_kept(raw, problem).to_pylist() == [
+        "1", None, "12345", "12345", None, None, None]
+    assert MAX_KEPT_LENGTH == 16
 
 
 def test_members_of_a_rejected_family_are_rejected(tmp_path):
@@ -348,9 +442,12 @@ def test_birth_date_formats_seen_in_the_field(tmp_path, raw, expected):
 
 
 @pytest.mark.parametrize("raw", ["1980", "12 Smarch 1980", "13/13/1980", "kemarin"])
-def test_unreadable_birth_dates_are_rejected(tmp_path, raw):
+def test_unreadable_birth_dates_are_flagged_and_left_blank(tmp_path, raw):
     members = [_member("K1", "I1", **{"Tanggal Lahir": raw})]
-    assert reasons(prepare(tmp_path, members=members).rejections) == {m.BIRTH_DATE_INVALID}
+    result = prepare(tmp_path, members=members)
+    assert result.rejections.num_rows == 0
+    assert m.BIRTH_DATE_INVALID in reasons(result.flags)
+    assert result.members["birth_date"].to_pylist() == [None]
 
 
 @pytest.mark.parametrize(

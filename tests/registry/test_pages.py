@@ -18,7 +18,7 @@ def _rows_of_xlsx(response) -> list[list]:
 
 def test_the_secretariat_uploads_an_export_and_reads_the_report(personas, tmp_path):
     families, members = tiny_p3ke_rows()
-    families.append(families[0].replace("P001", "P007").replace(",1,Milik", ",12,Milik"))
+    families.append(families[0].replace("P001", "P007").replace("3204052001", "3204999999"))
     fam, mem = write_p3ke(tmp_path, families, members)
     client = personas.client_for(personas.tkpk_bandung)
     response = client.post(
@@ -47,14 +47,14 @@ def test_the_secretariat_uploads_an_export_and_reads_the_report(personas, tmp_pa
     page = client.get(response.url)
     assert page.context["counts"]["families_accepted"] == 3
     assert (
-        "Desil harus bilangan bulat" in page.content.decode()
-        or page.context["rejection_reasons"][0][0] == "desil_invalid"
+        "Kode desa/kelurahan tidak ada dalam daftar wilayah" in page.content.decode()
+        or page.context["rejection_reasons"][0][0] == "region_unknown"
     )
     report = client.get(reverse("registry:snapshot-issues", args=[job.snapshot_id, "rejection"]))
     rows = _rows_of_xlsx(report)
     assert rows[0] == ["Berkas", "Baris", "Kolom", "Nilai", "Alasan", "Kode alasan", "ID rekaman"]
-    assert rows[1][:4] == ["families", 4, "Desil Kesejahteraan", "12"]
-    assert rows[1][5] == "desil_invalid"
+    assert rows[1][:4] == ["families", 4, "Kode Kemdagri", "3204999999"]
+    assert rows[1][5] == "region_unknown"
 
 
 def test_a_bad_mapping_line_is_explained(personas):

@@ -4,8 +4,8 @@ Every rejection and flag carries one of the codes below; tests and the UI rely o
 the messages are for people. Messages have no placeholders: the rejection row already says
 which column and which raw value.
 
->>> MESSAGES[NIK_NOT_16_DIGITS].en
-'NIK must be 16 digits'
+>>> MESSAGES[REGION_UNKNOWN].en
+'Desa/kelurahan code is not in the region list'
 """
 
 from typing import NamedTuple
@@ -18,22 +18,24 @@ class Message(NamedTuple):
     en: str
 
 
-# --- rejections: the row is not imported -------------------------------------------------
+# --- rejections: the row cannot be placed at all and is not imported ----------------------
 REQUIRED_MISSING = "required_missing"
-NIK_NOT_16_DIGITS = "nik_not_16_digits"
-NIK_SCIENTIFIC_NOTATION = "nik_scientific_notation"
-KK_NOT_16_DIGITS = "kk_not_16_digits"
-KK_SCIENTIFIC_NOTATION = "kk_scientific_notation"
 REGION_NOT_DESA = "region_not_desa"
 REGION_UNKNOWN = "region_unknown"
-DESIL_INVALID = "desil_invalid"
-BIRTH_DATE_INVALID = "birth_date_invalid"
-BIRTH_DATE_FUTURE = "birth_date_future"
 DUPLICATE_FAMILY_ID = "duplicate_family_id"
 DUPLICATE_PERSON_ID = "duplicate_person_id"
 FAMILY_REJECTED_OR_MISSING = "family_rejected_or_missing"
 
 # --- flags: the row is imported, the value deserves a look ---------------------------------
+# Nobody is dropped for a bad value: a malformed NIK or KK number, an unreadable birth date or
+# an invalid desil keep the row (the codes are those the rejections once had).
+NIK_NOT_16_DIGITS = "nik_not_16_digits"
+NIK_SCIENTIFIC_NOTATION = "nik_scientific_notation"
+KK_NOT_16_DIGITS = "kk_not_16_digits"
+KK_SCIENTIFIC_NOTATION = "kk_scientific_notation"
+DESIL_INVALID = "desil_invalid"
+BIRTH_DATE_INVALID = "birth_date_invalid"
+BIRTH_DATE_FUTURE = "birth_date_future"
 NIK_MISSING = "nik_missing"
 NIK_REGION_MISMATCH = "nik_region_mismatch"
 NIK_BIRTH_DATE_MISMATCH = "nik_birth_date_mismatch"
@@ -51,17 +53,29 @@ MEMBER_COUNT_MISMATCH = "member_count_mismatch"
 
 MESSAGES: dict[str, Message] = {
     REQUIRED_MISSING: Message("Kolom wajib kosong", "Required field is empty"),
-    NIK_NOT_16_DIGITS: Message("NIK harus 16 angka", "NIK must be 16 digits"),
-    NIK_SCIENTIFIC_NOTATION: Message(
-        "NIK tertulis sebagai angka ilmiah (mis. 3.20405E+15) dan digitnya hilang; "
-        "simpan kolom NIK sebagai teks",
-        "NIK was stored as a spreadsheet number (e.g. 3.20405E+15) and lost digits; "
-        "store the NIK column as text",
+    NIK_NOT_16_DIGITS: Message(
+        "NIK bukan 16 angka; orang tetap diimpor, NIK disimpan apa adanya bila hanya angka "
+        "(paling banyak 16), selain itu dikosongkan",
+        "NIK is not 16 digits; the person is imported, the NIK kept as given when it is "
+        "digits only (at most 16), otherwise left blank",
     ),
-    KK_NOT_16_DIGITS: Message("Nomor KK harus 16 angka", "KK number must be 16 digits"),
+    NIK_SCIENTIFIC_NOTATION: Message(
+        "NIK tertulis sebagai angka ilmiah (mis. 3.20405E+15) dan digitnya hilang; orang tetap "
+        "diimpor tanpa NIK; simpan kolom NIK sebagai teks",
+        "NIK was stored as a spreadsheet number (e.g. 3.20405E+15) and lost digits; the "
+        "person is imported without a NIK; store the NIK column as text",
+    ),
+    KK_NOT_16_DIGITS: Message(
+        "Nomor KK bukan 16 angka; keluarga tetap diimpor, nomor disimpan apa adanya bila hanya "
+        "angka (paling banyak 16), selain itu dikosongkan",
+        "KK number is not 16 digits; the family is imported, the number kept as given when "
+        "it is digits only (at most 16), otherwise left blank",
+    ),
     KK_SCIENTIFIC_NOTATION: Message(
-        "Nomor KK tertulis sebagai angka ilmiah dan digitnya hilang; simpan kolom sebagai teks",
-        "KK number was stored as a spreadsheet number and lost digits; store the column as text",
+        "Nomor KK tertulis sebagai angka ilmiah dan digitnya hilang; keluarga tetap diimpor "
+        "tanpa nomor KK; simpan kolom sebagai teks",
+        "KK number was stored as a spreadsheet number and lost digits; the family is imported "
+        "without a KK number; store the column as text",
     ),
     REGION_NOT_DESA: Message(
         "Kode wilayah bukan kode desa/kelurahan Kemendagri (10 angka)",
@@ -72,13 +86,16 @@ MESSAGES: dict[str, Message] = {
         "Desa/kelurahan code is not in the region list",
     ),
     DESIL_INVALID: Message(
-        "Desil harus bilangan bulat 1 sampai 10", "Desil must be a whole number from 1 to 10"
+        "Desil harus bilangan bulat 1 sampai 10; keluarga tetap diimpor tanpa desil",
+        "Desil must be a whole number from 1 to 10; the family is imported without a desil",
     ),
     BIRTH_DATE_INVALID: Message(
-        "Tanggal lahir tidak dapat dibaca", "Birth date cannot be understood"
+        "Tanggal lahir tidak dapat dibaca; orang tetap diimpor tanpa tanggal lahir",
+        "Birth date cannot be understood; the person is imported without a birth date",
     ),
     BIRTH_DATE_FUTURE: Message(
-        "Tanggal lahir di masa depan", "Birth date is in the future"
+        "Tanggal lahir di masa depan; orang tetap diimpor tanpa tanggal lahir",
+        "Birth date is in the future; the person is imported without a birth date",
     ),
     DUPLICATE_FAMILY_ID: Message(
         "ID keluarga sudah muncul di baris sebelumnya",
@@ -118,8 +135,10 @@ MESSAGES: dict[str, Message] = {
         "The KK number's kecamatan code differs from the family's kecamatan",
     ),
     HEAD_NIK_INVALID: Message(
-        "NIK kepala keluarga bukan 16 angka; nilai diabaikan",
-        "Head of family NIK is not 16 digits; the value is ignored",
+        "NIK kepala keluarga bukan 16 angka; disimpan apa adanya bila hanya angka (paling "
+        "banyak 16), selain itu dikosongkan",
+        "Head of family NIK is not 16 digits; kept as given when it is digits only (at most "
+        "16), otherwise left blank",
     ),
     CODED_VALUE_UNKNOWN: Message(
         "Nilai tidak ada dalam daftar kode; nilai asli disimpan",
@@ -148,15 +167,8 @@ MESSAGES: dict[str, Message] = {
 REJECTION_CODES = frozenset(
     {
         REQUIRED_MISSING,
-        NIK_NOT_16_DIGITS,
-        NIK_SCIENTIFIC_NOTATION,
-        KK_NOT_16_DIGITS,
-        KK_SCIENTIFIC_NOTATION,
         REGION_NOT_DESA,
         REGION_UNKNOWN,
-        DESIL_INVALID,
-        BIRTH_DATE_INVALID,
-        BIRTH_DATE_FUTURE,
         DUPLICATE_FAMILY_ID,
         DUPLICATE_PERSON_ID,
         FAMILY_REJECTED_OR_MISSING,

@@ -100,6 +100,51 @@ def _repair_id_number(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     return digits, problem
 
 
+#: Longest malformed value kept in the canonical NIK/KK column (the register stores 16 chars).
+MAX_KEPT_LENGTH = 16
+
+
+def malformed_kept(values, problem) -> pa.Array:
+    """What the register keeps of a malformed NIK or KK number (see :func:`clean_id_number`).
+
+    A value with the ``not_16_digits`` problem is kept as cleaned (whitespace, a leading
+    apostrophe, a ``.0`` suffix, inner spaces and dots removed) when what is left is 1 to 16
+    digits, so a NIK one digit short still shows and can be compared by hand or by a fuzzy
+    comparison. Anything else becomes null: more than 16 digits does not fit the register's
+    column, letters are not a number, and scientific notation has already lost its digits.
+    The raw text always stays in the import's flag row.
+
+    Parameters
+    ----------
+    values : pyarrow.Array of str
+        Raw values, as given to :func:`clean_id_number`.
+    problem : pyarrow.Array of str
+        The problem array :func:`clean_id_number` returned for them.
+
+    Returns
+    -------
+    pyarrow.Array of str
+        Null except where a malformed value is kept.
+
+    >>> raw = pa.array(["'320405120180000", "3.20405E+15", "32040512018000011", "3204x"])
+    >>> malformed_kept(raw, clean_id_number(raw)[1]).to_pylist()
+    ['320405120180000', None, None, None]
+    """
+    values = _as_string_array(values)
+    problem = _as_string_array(problem)
+    bad = pc.fill_null(pc.equal(problem, NOT_16_DIGITS), False)
+    kept = pa.nulls(len(values), pa.string())
+    if not pc.any(bad).as_py():
+        return kept
+    text = pc.utf8_trim_whitespace(values.filter(bad))
+    text = pc.replace_substring_regex(text, r"^['`’‘]+", "")
+    text = pc.replace_substring_regex(text, r"^(\d+)\.0+$", r"\1")
+    text = pc.replace_substring_regex(text, r"[\s.]+", "")
+    fits = pc.fill_null(
+        pc.match_substring_regex(text, rf"^\d{{1,{MAX_KEPT_LENGTH}}}$"), False)
+    return pc.replace_with_mask(kept, bad, pc.if_else(fits, text, pa.scalar(None, pa.string())))
+
+
 def is_id_number(values) -> pa.Array:
     """True where a value is exactly 16 digits (no cleaning), null where null."""
     return pc.match_substring_regex(_as_string_array(values), r"^\d{16}$")

@@ -4,6 +4,12 @@ Each rule is one SQL predicate over a typed table; a rule's matching rows become
 rows ``(file, row_number, field, value, reason)`` in one ``UNION ALL``. A row with at least
 one rejection is left out; flags are computed over the accepted rows only. No Python loop
 runs over the data.
+
+Nobody is dropped for a bad value: only a row that cannot be placed at all is rejected (no
+ID or name, a family outside the region list, a member whose family is not there, a second
+row with the same ID). A malformed NIK or KK number, an unreadable birth date or an invalid
+desil keeps the row, flags it with the raw value, and keeps what can be represented (see
+:func:`konvergen.registry.ingest.nik.malformed_kept`; dates and desil become null).
 """
 
 import datetime as dt
@@ -117,7 +123,9 @@ def stage(table: pa.Table, mapping: HeaderMapping) -> pa.Table:
 
 
 def _with_id_numbers(staged: pa.Table, fields: dict[str, str], reference_year: int) -> pa.Table:
-    """Append ``<prefix>_clean`` / ``<prefix>_problem`` (and decoded NIK) columns."""
+    """Append ``<prefix>_clean`` (valid 16 digits), ``<prefix>_problem``, ``<prefix>_kept``
+    (what is kept of a malformed value) and, for the NIK, the decoded sex and birth date
+    (null unless the NIK is 16 digits with a real date part)."""
     for field, prefix in fields.items():
         raw = f"raw_{field}"
         if raw not in staged.column_names:
@@ -125,6 +133,8 @@ def _with_id_numbers(staged: pa.Table, fields: dict[str, str], reference_year: i
         digits, problem = nik.clean_id_number(staged.column(raw))
         staged = staged.append_column(f"{prefix}_clean", digits)
         staged = staged.append_column(f"{prefix}_problem", problem)
+        staged = staged.append_column(
+            f"{prefix}_kept", nik.malformed_kept(staged.column(raw), problem))
         if prefix == "nik":
             sex, born = nik.decode_nik(digits, reference_year=reference_year)
             staged = staged.append_column("nik_sex", sex)
@@ -299,7 +309,7 @@ def validate_register(
     region_codes : pyarrow.Table
         One string column ``code`` of valid dotted desa codes.
     snapshot_date : datetime.date
-        Birth dates after it are rejected; two-digit years are read against it.
+        Birth dates after it are flagged (and not kept); two-digit years are read against it.
 
     Returns
     -------
@@ -341,7 +351,7 @@ def validate_register(
         with _timed("typed members"):
             _build_members(con, mb, m_columns, snapshot_date)
         with _timed("problems"):
-            rejections, flags = _problem_tables(con, fb, mb)
+            rejections, flags = _problem_tables(con, fb, mb, snapshot_date)
         # Raw text is only needed for the problem values: free it before the big outputs.
         con.unregister("f_stage")
         con.unregister("m_stage")
@@ -390,10 +400,8 @@ def _build_families(con, fb: _Builder, staged_columns: list[str]) -> None:
         FROM (
             SELECT row_number,
                 {fb.text("family_id")} AS family_id,
-                {_optional(staged_columns, "kk_clean", "kk_number")},
-                {_optional(staged_columns, "kk_problem", "kk_problem")},
-                {_optional(staged_columns, "head_nik_clean", "head_nik")},
-                {_optional(staged_columns, "head_nik_problem", "head_nik_problem")},
+                {_id_columns(staged_columns, "kk", "kk_number")},
+                {_id_columns(staged_columns, "head_nik", "head_nik")},
                 regexp_replace(regexp_replace({fb.text("region_code")}, '^(\\d+)\\.0+$', '\\1'),
                                '[\\s.]', '', 'g') AS region_digits,
                 region_digits[1:2] || '.' || region_digits[3:4] || '.' ||
@@ -413,11 +421,8 @@ def _build_families(con, fb: _Builder, staged_columns: list[str]) -> None:
     rules = [
         (m.REQUIRED_MISSING, "family_id", "family_id IS NULL"),
         (m.REQUIRED_MISSING, "region_code", "NOT has_region"),
-        (m.KK_NOT_16_DIGITS, "kk_number", f"kk_problem = '{nik.NOT_16_DIGITS}'"),
-        (m.KK_SCIENTIFIC_NOTATION, "kk_number", f"kk_problem = '{nik.SCIENTIFIC_NOTATION}'"),
         (m.REGION_NOT_DESA, "region_code", "has_region AND NOT region_is_desa"),
         (m.REGION_UNKNOWN, "region_code", "region_is_desa AND NOT region_known"),
-        (m.DESIL_INVALID, "desil", "desil_text IS NOT NULL AND desil IS NULL"),
     ]
     con.execute(
         "CREATE TEMP TABLE fam_problems AS "
@@ -429,6 +434,16 @@ def _build_families(con, fb: _Builder, staged_columns: list[str]) -> None:
         "CREATE TEMP VIEW fam_acc AS SELECT * FROM fam WHERE row_number NOT IN "
         "(SELECT row_number FROM fam_problems)"
     )
+
+
+def _id_columns(staged_columns: list[str], prefix: str, name: str) -> str:
+    """``name`` (the valid number, else what is kept of a malformed one), ``<name>_ok`` (the
+    valid number only, for the rules that read its structure) and ``<prefix>_problem``."""
+    if f"{prefix}_clean" not in staged_columns:
+        return (f"CAST(NULL AS VARCHAR) AS {name}, CAST(NULL AS VARCHAR) AS {name}_ok, "
+                f"CAST(NULL AS VARCHAR) AS {prefix}_problem")
+    return (f"coalesce({prefix}_clean, {prefix}_kept) AS {name}, {prefix}_clean AS {name}_ok, "
+            f"{prefix}_problem")
 
 
 def _duplicates(kind: str, table: str, key: str, reason: str) -> str:
@@ -444,6 +459,7 @@ def _duplicates(kind: str, table: str, key: str, reason: str) -> str:
 
 
 def _build_members(con, mb: _Builder, staged_columns: list[str], snapshot_date) -> None:
+    snapshot = f"DATE '{snapshot_date.isoformat()}'"
     outputs = []
     for field in INPUT_FIELDS[MEMBERS]:
         if field in CODED_FIELDS or field in BOOL_FIELDS or field in ("sex", "disability"):
@@ -454,34 +470,27 @@ def _build_members(con, mb: _Builder, staged_columns: list[str], snapshot_date) 
     con.execute(
         f"""
         CREATE TEMP TABLE mem AS
-        SELECT base.*, f.region_code AS family_region, f.row_number IS NOT NULL AS family_ok
+        SELECT base.*, f.region_code AS family_region, f.row_number IS NOT NULL AS family_ok,
+            CASE WHEN birth_date_read BETWEEN DATE '1900-01-01' AND {snapshot}
+                 THEN birth_date_read END AS birth_date
         FROM (
             SELECT row_number,
-                {_optional(staged_columns, "nik_clean", "nik")},
-                {_optional(staged_columns, "nik_problem", "nik_problem")},
+                {_id_columns(staged_columns, "nik", "nik")},
                 {_optional(staged_columns, "nik_sex", "nik_sex")},
                 {_optional(staged_columns, "nik_birth_date", "nik_birth_date", "DATE")},
                 {mb.text("birth_date")} IS NOT NULL AS has_birth_date,
-                parse_date({mb.text("birth_date")}, {snapshot_date.year % 100}) AS birth_date,
+                parse_date({mb.text("birth_date")}, {snapshot_date.year % 100})
+                    AS birth_date_read,
                 {", ".join(outputs)}
             FROM m_stage
         ) base
         LEFT JOIN fam_acc f USING (family_id)
         """
     )
-    snapshot = f"DATE '{snapshot_date.isoformat()}'"
     rules = [
         (m.REQUIRED_MISSING, "person_id", "person_id IS NULL"),
         (m.REQUIRED_MISSING, "family_id", "family_id IS NULL"),
         (m.REQUIRED_MISSING, "name", "name IS NULL"),
-        (m.NIK_NOT_16_DIGITS, "nik", f"nik_problem = '{nik.NOT_16_DIGITS}'"),
-        (m.NIK_SCIENTIFIC_NOTATION, "nik", f"nik_problem = '{nik.SCIENTIFIC_NOTATION}'"),
-        (
-            m.BIRTH_DATE_INVALID,
-            "birth_date",
-            "has_birth_date AND (birth_date IS NULL OR birth_date < DATE '1900-01-01')",
-        ),
-        (m.BIRTH_DATE_FUTURE, "birth_date", f"birth_date > {snapshot}"),
         (m.FAMILY_REJECTED_OR_MISSING, "family_id", "family_id IS NOT NULL AND NOT family_ok"),
     ]
     con.execute(
@@ -501,12 +510,15 @@ def _build_members(con, mb: _Builder, staged_columns: list[str], snapshot_date) 
 def _family_flags(fb: _Builder) -> str:
     lat, lon = LAT_RANGE, LON_RANGE
     rules = [
+        (m.KK_NOT_16_DIGITS, "kk_number", f"kk_problem = '{nik.NOT_16_DIGITS}'"),
+        (m.KK_SCIENTIFIC_NOTATION, "kk_number", f"kk_problem = '{nik.SCIENTIFIC_NOTATION}'"),
         (m.HEAD_NIK_INVALID, "head_nik", "head_nik_problem IS NOT NULL"),
         (
             m.KK_REGION_MISMATCH,
             "kk_number",
-            "kk_number IS NOT NULL AND left(kk_number, 6) <> kec_of_region(region_code)",
+            "kk_number_ok IS NOT NULL AND left(kk_number_ok, 6) <> kec_of_region(region_code)",
         ),
+        (m.DESIL_INVALID, "desil", "desil_text IS NOT NULL AND desil IS NULL"),
         (
             m.COORDINATES_OUT_OF_RANGE,
             "latitude",
@@ -533,15 +545,24 @@ def _accepted_only(problems: str, rejections: str) -> str:
             f" WHERE p.row_number NOT IN (SELECT row_number FROM {rejections})")
 
 
-def _member_flags(mb: _Builder) -> str:
+def _member_flags(mb: _Builder, snapshot_date: dt.date) -> str:
+    snapshot = f"DATE '{snapshot_date.isoformat()}'"
     rules = [
+        (m.NIK_NOT_16_DIGITS, "nik", f"nik_problem = '{nik.NOT_16_DIGITS}'"),
+        (m.NIK_SCIENTIFIC_NOTATION, "nik", f"nik_problem = '{nik.SCIENTIFIC_NOTATION}'"),
         (m.NIK_MISSING, "nik", "nik IS NULL AND nik_problem IS NULL"),
         (
             m.NIK_REGION_MISMATCH,
             "nik",
-            "nik IS NOT NULL AND left(nik, 6) <> kec_of_region(family_region)",
+            "nik_ok IS NOT NULL AND left(nik_ok, 6) <> kec_of_region(family_region)",
         ),
-        (m.NIK_DATE_UNDECODABLE, "nik", "nik IS NOT NULL AND nik_birth_date IS NULL"),
+        (m.NIK_DATE_UNDECODABLE, "nik", "nik_ok IS NOT NULL AND nik_birth_date IS NULL"),
+        (
+            m.BIRTH_DATE_INVALID,
+            "birth_date",
+            "has_birth_date AND (birth_date_read IS NULL OR birth_date_read < DATE '1900-01-01')",
+        ),
+        (m.BIRTH_DATE_FUTURE, "birth_date", f"birth_date_read > {snapshot}"),
         (
             m.NIK_BIRTH_DATE_MISMATCH,
             "birth_date",
@@ -563,8 +584,9 @@ def _member_flags(mb: _Builder) -> str:
         + "\nUNION ALL\n"
         + f"""
         SELECT 'members', row_number, 'nik', '{m.DUPLICATE_NIK}', person_id, NULL
-        FROM mem_acc WHERE nik IN (
-            SELECT nik FROM mem_acc WHERE nik IS NOT NULL GROUP BY nik HAVING count(*) > 1
+        FROM mem_acc WHERE nik_ok IN (
+            SELECT nik_ok FROM mem_acc WHERE nik_ok IS NOT NULL GROUP BY nik_ok
+            HAVING count(*) > 1
         )
         """
     )
@@ -615,10 +637,12 @@ def _decorate(problems: str, fb: _Builder, mb: _Builder) -> str:
     """
 
 
-def _problem_tables(con, fb: _Builder, mb: _Builder) -> tuple[pa.Table, pa.Table]:
+def _problem_tables(con, fb: _Builder, mb: _Builder,
+                    snapshot_date: dt.date) -> tuple[pa.Table, pa.Table]:
     con.execute(
         "CREATE TEMP TABLE flag_rows AS "
-        + "\nUNION ALL\n".join([_family_flags(fb), _member_flags(mb), _household_flags()])
+        + "\nUNION ALL\n".join([_family_flags(fb), _member_flags(mb, snapshot_date),
+                                 _household_flags()])
     )
     problems = "SELECT * FROM fam_problems UNION ALL SELECT * FROM mem_problems"
     rejections = _arrow(con, _decorate(problems, fb, mb), PROBLEM_SCHEMA)
