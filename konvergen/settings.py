@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "konvergen.welfare",
     "konvergen.programs",
     "konvergen.convergence",
+    "konvergen.verification",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("programmes/", include("konvergen.programs.urls")),
     path("stakeholders/", include("konvergen.organisations.urls")),
     path("convergence/", include("konvergen.convergence.urls")),
+    path("verification/", include("konvergen.verification.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -50,10 +50,21 @@ FEATURES: dict[str, frozenset[str]] = {
     "stakeholders": frozenset({Role.ADMIN, Role.TKPK, Role.AGENCY, Role.PARTNER, Role.VIEWER,
                                Role.NATIONAL}),
     "stakeholders_manage": frozenset({Role.ADMIN, Role.TKPK}),
+    # Village verification (musdes/muskel): proposals hold names and NIKs.
+    "verification": frozenset({Role.ADMIN, Role.TKPK, Role.DINSOS, Role.VILLAGE}),
+    "verification_propose": frozenset({Role.ADMIN, Role.VILLAGE}),
+    "verification_validate": frozenset({Role.ADMIN, Role.DINSOS}),
+    "verification_ratify": frozenset({Role.ADMIN, Role.TKPK}),
+    # Counts per desa and state only, no personal data.
+    "verification_progress": frozenset({Role.ADMIN, Role.TKPK, Role.DINSOS, Role.VILLAGE,
+                                        Role.VIEWER, Role.NATIONAL}),
+    # The by-name-by-address list of ratified decisions for upstream.
+    "verification_export": frozenset({Role.ADMIN, Role.TKPK, Role.DINSOS}),
 }
 
 #: Roles that see personal data inside their scope because their work needs it.
-PERSONAL_DATA_ROLES = frozenset({Role.ADMIN, Role.TKPK, Role.AGENCY, Role.PARTNER, Role.VILLAGE})
+PERSONAL_DATA_ROLES = frozenset({Role.ADMIN, Role.TKPK, Role.AGENCY, Role.PARTNER, Role.VILLAGE,
+                                 Role.DINSOS})
 
 
 def assignments(user) -> list[RoleAssignment]:
@@ -331,3 +342,37 @@ def access_organisation(user, organisation_id: int, *, manage: bool = False):
                                  org.region_id):
         raise Http404(NOT_FOUND)
     return org
+
+
+def may_verify(user, feature: str, region_code: str) -> bool:
+    """May the user do the verification step ``feature`` (propose, validate, ratify) for a
+    desa? Services ask this too, so a crafted request cannot act outside the user's scope."""
+    return covers_any(scope_codes(user, feature=feature), region_code)
+
+
+def verification_q(user, *, feature: str = "verification") -> Q:
+    """Village proposals and musdes records (by their ``region_code``) the user may see."""
+    return scope_q(scope_codes(user, feature=feature), "region_code")
+
+
+def access_proposal(user, proposal_id: int):
+    """A village proposal inside the user's verification scope, else Http404."""
+    from konvergen.verification.models import Proposal
+
+    try:
+        return Proposal.objects.select_related("family", "musdes").filter(
+            verification_q(user)).get(pk=proposal_id)
+    except (Proposal.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+
+
+def access_musdes(user, musdes_id: int, *, manage: bool = False):
+    """A musdes/muskel record inside the user's scope; with ``manage`` only for those who
+    propose for its desa (the village operator). Http404 otherwise."""
+    from konvergen.verification.models import Musdes
+
+    feature = "verification_propose" if manage else "verification"
+    try:
+        return Musdes.objects.filter(verification_q(user, feature=feature)).get(pk=musdes_id)
+    except (Musdes.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None

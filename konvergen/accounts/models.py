@@ -16,6 +16,8 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
     TKPK = "tkpk", _("TKPK secretariat")
     AGENCY = "agency", _("Agency officer (OPD)")
+    #: The district social office's data verifiers: validate or return village proposals.
+    DINSOS = "dinsos", _("Social office verifier (Dinsos)")
     PARTNER = "partner", _("Partner")
     VILLAGE = "village", _("Village operator")
     VIEWER = "viewer", _("Leadership viewer")
