@@ -41,7 +41,7 @@ class PreparedRegister:
     Attributes
     ----------
     source : str
-        Name of the source adapter used (``"p3ke"``, ``"dtks"``, ``"canonical"``).
+        Name of the source adapter used (``"p3ke"``, ``"dtsen"``, ``"dtks"``, ``"canonical"``).
     families, members : pyarrow.Table
         Accepted rows in the canonical schema (``schema.FAMILY_SCHEMA`` / ``MEMBER_SCHEMA``),
         ordered by ``row_number``.

@@ -13,7 +13,7 @@ Each adapter is a package with the same three files:
     ``SOURCE = Source(name=..., label=..., columns=..., ignored=..., ignored_prefixes=...,
     values=...)``.
 
-Recipe for a new source (say an agency's DTSEN extract):
+Recipe for a new source (say a province's own extract; ``sources/dtsen`` was made this way):
 
 1. Copy ``sources/dtks/`` to ``sources/<name>/`` and rename ``SOURCE.name``.
 2. List the headers of a real export in ``columns.py`` against the canonical fields of
@@ -41,12 +41,14 @@ from konvergen.registry.ingest.schema import (
     REQUIRED,
     Source,
 )
-from konvergen.registry.ingest.sources import canonical, dtks, p3ke
+from konvergen.registry.ingest.sources import canonical, dtks, dtsen, p3ke
 from konvergen.registry.ingest.sources.canonical.codes import CODE_LISTS
 from konvergen.registry.ingest.sources.canonical.codes import VALUES as CANONICAL_LABELS
 from konvergen.registry.ingest.values import BOOL_WORDS, DISABILITY_WORDS, SEX_WORDS, value_key
 
-SOURCES: dict[str, Source] = {s.name: s for s in (p3ke.SOURCE, dtks.SOURCE, canonical.SOURCE)}
+SOURCES: dict[str, Source] = {
+    s.name: s for s in (p3ke.SOURCE, dtsen.SOURCE, dtks.SOURCE, canonical.SOURCE)
+}
 
 
 def get_source(name: str) -> Source:

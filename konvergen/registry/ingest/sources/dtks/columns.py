@@ -1,4 +1,4 @@
-"""DTKS / PBDT exports (Kemensos), also used for DTSEN exports of the same shape.
+"""DTKS / PBDT exports (Kemensos). DTSEN exports have their own adapter (``sources/dtsen``).
 
 The household file carries housing detail (floor area, electricity power, toilet type); the
 individual file carries disability, chronic illness, school participation and health cover.
@@ -7,8 +7,7 @@ individual file carries disability, chronic illness, school participation and he
 from konvergen.registry.ingest.schema import FAMILIES, MEMBERS
 
 _FAMILY_ID = [
-    "IDBDT", "ID BDT", "ID DTKS", "IDDTKS", "ID DTSEN", "ID Keluarga", "ID Rumah Tangga",
-    "ID Ruta",
+    "IDBDT", "ID BDT", "ID DTKS", "IDDTKS", "ID Keluarga", "ID Rumah Tangga", "ID Ruta",
 ]
 
 COLUMNS: dict[str, dict[str, list[str]]] = {
