@@ -137,6 +137,76 @@ def create_temp_table(connection, name: str, schema: pa.Schema) -> None:
         cursor.execute(f"CREATE TEMPORARY TABLE {name} ({', '.join(types)})")
 
 
+_SEP = "\x1f"  # ASCII unit separator: never in register text
+
+
+def _read_text(data: bytes, schema: dict[str, pa.DataType], *, delimiter: str,
+               quote: bool) -> pa.Table:
+    return pacsv.read_csv(
+        io.BytesIO(data),
+        read_options=pacsv.ReadOptions(column_names=list(schema)),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter,
+                                         quote_char='"' if quote else False),
+        convert_options=pacsv.ConvertOptions(
+            column_types=schema,
+            true_values=["t", "true", "1"],
+            false_values=["f", "false", "0"],
+            strings_can_be_null=False,
+        ),
+    )
+
+
+def _cast_text(table: pa.Table, schema: dict[str, pa.DataType]) -> pa.Table:
+    columns = []
+    for name, kind in schema.items():
+        column = table.column(name)
+        if not pa.types.is_string(kind):
+            column = pc.if_else(pc.equal(column, ""), None, column)
+            if pa.types.is_boolean(kind):
+                column = pc.equal(column, "1")
+            column = column.cast(kind)
+        columns.append(column)
+    return pa.table(columns, names=list(schema))
+
+
+def fetch_typed(connection, source: str, params: list | tuple,
+                schema: dict[str, pa.DataType], *, prefix: str = "") -> pa.Table:
+    """``SELECT`` the ``schema`` columns (each ``prefix`` + name) ``FROM source`` (a table
+    expression with its WHERE clause) into an Arrow table of those types.
+
+    PostgreSQL: ``COPY (SELECT …) TO STDOUT`` in CSV straight into the Arrow CSV reader.
+    SQLite: each row concatenated to one separated line by SQLite itself, one fetch, then the
+    same reader: an order of magnitude fewer Python objects than a row-tuple fetch. NULL
+    text comes back as ''."""
+    quote = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        columns = ", ".join(f"{prefix}{quote(c)}" for c in schema)
+        with connection.cursor() as cursor:
+            query = cursor.cursor.mogrify(f"SELECT {columns} FROM {source}", params)
+            buffer = io.BytesIO()
+            with cursor.cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:
+                for chunk in copy:
+                    buffer.write(chunk)
+        return _read_text(buffer.getvalue(), schema, delimiter=",", quote=True)
+    # ifnull() keeps SQLite's own text form of each value (dates are stored as ISO text).
+    line = " || char(31) || ".join(f"ifnull({prefix}{quote(c)}, '')" for c in schema)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {line} FROM {source}", params)
+        rows = [r[0] for r in cursor.fetchall()]
+    if not rows:
+        return pa.table({n: pa.array([], t) for n, t in schema.items()})
+    try:
+        result = _read_text("\n".join(rows).encode(), schema, delimiter=_SEP, quote=False)
+    except pa.ArrowInvalid:
+        result = None
+    if result is None or result.num_rows != len(rows):
+        # A value held a line break: split each row in Python instead (slower, still correct).
+        split = zip(*(r.split(_SEP) for r in rows), strict=True)
+        text = pa.table([pa.array(c, pa.string()) for c in split], names=list(schema))
+        result = _cast_text(text, schema)
+    return result
+
+
 def fetch_arrow(connection, sql: str, params: list | tuple = ()) -> pa.Table:
     """Run a query and return its rows as an Arrow table (column names from the cursor)."""
     with connection.cursor() as cursor:

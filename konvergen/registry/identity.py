@@ -65,7 +65,7 @@ def match_families(
              r AS (SELECT id, kk_number FROM rf WHERE {_valid('kk_number')}
                    QUALIFY count(*) OVER (PARTITION BY kk_number) = 1)
         SELECT n.pos, r.id AS family_id, 'kk' AS method FROM n JOIN r USING (kk_number)
-    """).arrow()
+    """).to_arrow_table()
     con.register("by_kk", by_kk)
     by_members = con.sql(f"""
         WITH n AS (SELECT nm.* FROM nm ANTI JOIN by_kk USING (pos)),
@@ -94,7 +94,7 @@ def match_families(
         SELECT pos, family_id, 'members' AS method FROM best_for_new
         QUALIFY v = max(v) OVER (PARTITION BY family_id)
             AND count(*) OVER (PARTITION BY family_id, v) = 1
-    """).arrow()
+    """).to_arrow_table()
     return pa.concat_tables([by_kk, by_members]).combine_chunks()
 
 
@@ -114,7 +114,7 @@ def match_persons(*, new_persons: pa.Table, register_persons: pa.Table) -> pa.Ta
              r AS (SELECT id, nik FROM rp WHERE {_valid('nik')}
                    QUALIFY count(*) OVER (PARTITION BY nik) = 1)
         SELECT n.pos, r.id AS person_id, 'nik' AS method FROM n JOIN r USING (nik)
-    """).arrow()
+    """).to_arrow_table()
     con.register("by_nik", by_nik)
     by_name = con.sql(f"""
         WITH n AS (SELECT pos, family_id, {_name('name')} AS nk, birth_date FROM np
@@ -127,5 +127,5 @@ def match_persons(*, new_persons: pa.Table, register_persons: pa.Table) -> pa.Ta
                    QUALIFY count(*) OVER (PARTITION BY family_id, nk, birth_date) = 1)
         SELECT n.pos, r.id AS person_id, 'name' AS method
         FROM n JOIN r USING (family_id, nk, birth_date)
-    """).arrow()
+    """).to_arrow_table()
     return pa.concat_tables([by_nik, by_name]).combine_chunks()

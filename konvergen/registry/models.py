@@ -197,6 +197,9 @@ class FamilyAlias(models.Model):
                                     name="family_alias_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.source}:{self.source_id} → {self.family_id}"
+
 
 class PersonAlias(models.Model):
     """The ID another source gives a person already in the register."""
@@ -217,6 +220,9 @@ class PersonAlias(models.Model):
             models.UniqueConstraint(fields=["dataset", "source", "source_id"],
                                     name="person_alias_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.source_id} → {self.person_id}"
 
 
 class FamilyRecord(models.Model):

@@ -6,12 +6,14 @@ from konvergen.accounts import access
 from konvergen.registry.models import (
     Dataset,
     Family,
+    FamilyAlias,
     FamilyRecord,
     ImportIssue,
     ImportJob,
     Person,
     PersonRecord,
     Snapshot,
+    Source,
 )
 
 
@@ -47,11 +49,16 @@ def family_search(user, *, q: str = "", desa: str = "") -> QuerySet:
         member = Person.objects.filter(family=OuterRef("pk"), nik=q)
         families = families.filter(Q(kk_number=q) | Q(head_nik=q) | Exists(member))
     elif q.isdigit():
-        families = families.filter(Q(kk_number__startswith=q) | Q(source_id=q))
+        families = families.filter(Q(kk_number__startswith=q) | _has_source_id(q))
     elif q:
         member = Person.objects.filter(family=OuterRef("pk"), name__icontains=q)
-        families = families.filter(Q(head_name__icontains=q) | Q(source_id=q) | Exists(member))
+        families = families.filter(Q(head_name__icontains=q) | _has_source_id(q) | Exists(member))
     return families.order_by("region_code", "head_name", "id")
+
+
+def _has_source_id(q: str) -> Q:
+    """A family any source knows under ID ``q``."""
+    return Q(source_id=q) | Exists(FamilyAlias.objects.filter(family=OuterRef("pk"), source_id=q))
 
 
 def family_records(family: Family) -> list[FamilyRecord]:
@@ -61,6 +68,28 @@ def family_records(family: Family) -> list[FamilyRecord]:
         .select_related("snapshot")
         .order_by("snapshot__snapshot_date", "snapshot_id")
     )
+
+
+def family_sources(family: Family, records: list[FamilyRecord]) -> list[dict]:
+    """Each source's latest view of a family, best source first: its ID for the family,
+    the snapshot date, desil and whether it supplies the current values."""
+    ids = {family.source: family.source_id}
+    ids.update(FamilyAlias.objects.filter(family=family).values_list("source", "source_id"))
+    latest: dict[str, FamilyRecord] = {}
+    for record in records:  # oldest first
+        latest[record.snapshot.source] = record
+    order = family.dataset.authority_order
+    return [
+        {"source": source, "label": Source(source).label, "source_id": ids.get(source, ""),
+         "record": latest[source], "current": latest[source].snapshot_id == family.last_snapshot_id}
+        for source in sorted(latest, key=lambda s: order.index(s) if s in order else len(order))
+    ]
+
+
+def head_snapshot_id(dataset_id: int) -> int | None:
+    """The dataset's latest snapshot by date: the one standing for the register now."""
+    return (Snapshot.objects.filter(dataset_id=dataset_id).order_by("-snapshot_date", "-id")
+            .values_list("id", flat=True).first())
 
 
 def family_members(family: Family, snapshot_id: int) -> list[PersonRecord]:

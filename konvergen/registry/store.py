@@ -266,8 +266,9 @@ def _lookup(source_ids: pa.ChunkedArray, keys: pa.Table) -> pa.Array:
         return pa.nulls(len(source_ids), pa.int64())
     position = pc.index_in(source_ids.cast(pa.string()),
                            value_set=keys.column("source_id").cast(pa.string()))
-    return keys.column("id").cast(pa.int64()).combine_chunks().take(position.combine_chunks()
-                                                                   if isinstance(position, pa.ChunkedArray) else position)
+    if isinstance(position, pa.ChunkedArray):
+        position = position.combine_chunks()
+    return keys.column("id").cast(pa.int64()).combine_chunks().take(position)
 
 
 def _other_identities(dataset_id: int, family_key: pa.Table, person_key: pa.Table):
@@ -279,26 +280,18 @@ def _other_identities(dataset_id: int, family_key: pa.Table, person_key: pa.Tabl
         total = cursor.fetchone()[0]
     if total <= family_key.num_rows:
         return None
-    families = bulk.fetch_arrow(
-        connection, f"SELECT id, kk_number FROM {family} WHERE dataset_id = %s", [dataset_id])
-    persons = bulk.fetch_arrow(
-        connection,
-        f"SELECT id, family_id, nik, name, birth_date, region_code FROM {person}"
-        f" WHERE dataset_id = %s", [dataset_id])
-    families = _typed(families, {"id": pa.int64(), "kk_number": pa.string()})
-    persons = _typed(persons, {"id": pa.int64(), "family_id": pa.int64(), "nik": pa.string(),
-                               "name": pa.string(), "birth_date": pa.date32(),
-                               "region_code": pa.string()})
+    families = bulk.fetch_typed(
+        connection, f"{family} WHERE dataset_id = %s", [dataset_id],
+        {"id": pa.int64(), "kk_number": pa.string()})
+    persons = bulk.fetch_typed(
+        connection, f"{person} WHERE dataset_id = %s", [dataset_id],
+        {"id": pa.int64(), "family_id": pa.int64(), "nik": pa.string(), "name": pa.string(),
+         "birth_date": pa.date32(), "region_code": pa.string()})
     held_f = family_key.column("id").cast(pa.int64())
     held_p = person_key.column("id").cast(pa.int64())
     families = families.filter(pc.invert(pc.is_in(families.column("id"), value_set=held_f)))
     persons = persons.filter(pc.invert(pc.is_in(persons.column("id"), value_set=held_p)))
     return families, persons
-
-
-def _typed(table: pa.Table, types: dict) -> pa.Table:
-    """The fetched columns with the given types (SQLite returns dates as ISO text)."""
-    return pa.table({name: table.column(name).cast(kind) for name, kind in types.items()})
 
 
 def _match_families(families, members, position, known, others):

@@ -266,7 +266,15 @@ def family_detail(request, family_id: int):
     personal = access.can_view_personal_data(request.user, family.region_code)
     records = selectors.family_records(family)
     wanted = request.GET.get("snapshot")
-    record = next((r for r in records if str(r.snapshot_id) == wanted), None) or records[-1]
+    # By default the record that supplies the current values (the best source's latest).
+    record = (next((r for r in records if str(r.snapshot_id) == wanted), None)
+              or next((r for r in records if r.snapshot_id == family.last_snapshot_id), None)
+              or records[-1])
+    sources = selectors.family_sources(family, records)
+    # The register's figures (status, needs) are those of the dataset's latest snapshot,
+    # computed on each family's current record.
+    needs_snapshot = (selectors.head_snapshot_id(family.dataset_id)
+                      if record.snapshot_id == family.last_snapshot_id else record.snapshot_id)
     members = selectors.family_members(family, record.snapshot_id)
     region = Region.objects.filter(code=record.region_code).select_related("parent").first()
     if not personal:
@@ -275,6 +283,9 @@ def family_detail(request, family_id: int):
             m.birth_place, m.birth_date = "", None
         record.head_name, record.head_nik = access.mask_name(record.head_name), ""
         record.kk_number, record.address = access.mask_nik(record.kk_number), ""
+        for view in sources:
+            view["record"].kk_number = access.mask_nik(view["record"].kk_number)
+            view["record"].address = ""
     return render(
         request,
         "registry/family.html",
@@ -282,11 +293,12 @@ def family_detail(request, family_id: int):
             "family": family,
             "record": record,
             "records": records,
+            "sources": sources,
             "members": members,
             "region": region,
             "personal": personal,
             # Welfare status and needs panel (konvergen/welfare).
-            "needs_panel": welfare_selectors.family_needs(family.pk, record.snapshot_id),
+            "needs_panel": welfare_selectors.family_needs(family.pk, needs_snapshot),
             # Intervention panel (konvergen/programs).
             "family_interventions": program_selectors.family_interventions(family.pk),
             "family_groups": program_selectors.family_groups(family.pk),

@@ -6,14 +6,12 @@ and aggregate in DuckDB, and writes the results back with ``bulk.insert_table`` 
 transaction with one audit row.
 """
 
-import io
 import logging
 import time
 from dataclasses import asdict
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 from django.db import connection, transaction
 
 from konvergen.audit.services import audit_record, model_changes
@@ -111,32 +109,11 @@ def effective_indicators(region_code: str) -> tuple[list[engine.Indicator], str 
 # --- Moving the records ---------------------------------------------------------------------
 
 
-_SEP = "\x1f"  # ASCII unit separator: never in register text (replaced if it were)
-
-
-def _read_text(data: bytes, schema: dict[str, pa.DataType], *, delimiter: str) -> pa.Table:
-    return pacsv.read_csv(
-        io.BytesIO(data),
-        read_options=pacsv.ReadOptions(column_names=list(schema)),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False),
-        convert_options=pacsv.ConvertOptions(
-            column_types=schema,
-            true_values=["t", "true", "1"],
-            false_values=["f", "false", "0"],
-            strings_can_be_null=False,
-        ),
-    )
-
-
 def _fetch(table: str, snapshot_id: int, schema: dict[str, pa.DataType], *,
            register_of: int | None = None) -> pa.Table:
     """The ``schema`` columns of ``table``'s rows of one snapshot, as an Arrow table; with
     ``register_of`` (a dataset id), instead the rows the register's current families take
-    their values from (each family's record in its best source's latest snapshot).
-
-    PostgreSQL: ``COPY (SELECT …) TO STDOUT`` in CSV straight into the Arrow CSV reader.
-    SQLite: each row concatenated to one separated line by SQLite itself, one fetch, then the
-    same reader: an order of magnitude fewer Python objects than a row-tuple fetch."""
+    their values from (each family's record in its best source's latest snapshot)."""
     if register_of is None:
         source, params = f"{table} r WHERE r.snapshot_id = %s", [snapshot_id]
     else:
@@ -144,55 +121,7 @@ def _fetch(table: str, snapshot_id: int, schema: dict[str, pa.DataType], *,
                   " AND f.last_snapshot_id = r.snapshot_id"
                   " WHERE f.dataset_id = %s AND f.is_current = %s")
         params = [register_of, True]
-    if connection.vendor == "postgresql":
-        columns = ", ".join(f"r.{_q(c)}" for c in schema)
-        with connection.cursor() as cursor:
-            query = cursor.cursor.mogrify(f"SELECT {columns} FROM {source}", params)
-            buffer = io.BytesIO()
-            with cursor.cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:
-                for chunk in copy:
-                    buffer.write(chunk)
-        csv_options = pacsv.ReadOptions(column_names=list(schema))
-        return pacsv.read_csv(
-            io.BytesIO(buffer.getvalue()),
-            read_options=csv_options,
-            convert_options=pacsv.ConvertOptions(
-                column_types=schema,
-                true_values=["t", "true"],
-                false_values=["f", "false"],
-                strings_can_be_null=False,
-            ),
-        )
-    # ifnull() keeps SQLite's own text form of each value (dates are stored as ISO text).
-    line = " || char(31) || ".join(f"ifnull(r.{_q(c)}, '')" for c in schema)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {line} FROM {source}", params)
-        rows = [r[0] for r in cursor.fetchall()]
-    if not rows:
-        return pa.table({n: pa.array([], t) for n, t in schema.items()})
-    try:
-        result = _read_text("\n".join(rows).encode(), schema, delimiter=_SEP)
-    except pa.ArrowInvalid:
-        result = None
-    if result is None or result.num_rows != len(rows):
-        # A value held a line break: split each row in Python instead (slower, still correct).
-        split = zip(*(r.split(_SEP) for r in rows), strict=True)
-        text = pa.table([pa.array(c, pa.string()) for c in split], names=list(schema))
-        result = _cast(text, schema)
-    return result
-
-
-def _cast(table: pa.Table, schema: dict[str, pa.DataType]) -> pa.Table:
-    columns = []
-    for name, kind in schema.items():
-        column = table.column(name)
-        if not pa.types.is_string(kind):
-            column = pc.if_else(pc.equal(column, ""), None, column)
-            if pa.types.is_boolean(kind):
-                column = pc.equal(column, "1")
-            column = column.cast(kind)
-        columns.append(column)
-    return pa.table(columns, names=list(schema))
+    return bulk.fetch_typed(connection, source, params, schema, prefix="r.")
 
 
 def _q(name: str) -> str:

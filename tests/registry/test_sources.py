@@ -3,7 +3,7 @@ from P3KE links onto the same families and persons instead of doubling them."""
 
 import datetime as dt
 
-import pytest
+from django.urls import reverse
 
 from konvergen.registry.models import (
     Family,
@@ -16,8 +16,6 @@ from konvergen.registry.models import (
 from konvergen.registry.services import dataset_get_or_create, register_import
 from konvergen.welfare.models import FamilyWelfare
 from tests.conftest import tiny_p3ke_rows, write_p3ke
-
-pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def as_dtks(families: list[str], members: list[str]) -> tuple[list[str], list[str]]:
@@ -159,3 +157,23 @@ def test_when_the_best_source_drops_a_family_the_next_best_supplies_it(personas,
     assert ujang.last_snapshot_id == p3ke.snapshot.pk
     assert set(Person.objects.filter(family=ujang).values_list("last_snapshot_id", flat=True)
                ) == {p3ke.snapshot.pk}
+
+
+def test_the_family_profile_shows_each_source_side_by_side(personas, tmp_path):
+    _import(personas.bandung, write_p3ke(tmp_path, *tiny_p3ke_rows()), "p3ke",
+            dt.date(2026, 1, 15))
+    families, members = as_dtks(*tiny_p3ke_rows())
+    families[0] = families[0].replace(",1,Milik Sendiri", ",2,Milik Sendiri")  # DTKS desil 2
+    _import(personas.bandung, write_dtks(tmp_path, families, members, "-d"), "dtks",
+            dt.date(2026, 2, 1))
+    asep = Family.objects.get(source_id="P001")
+    client = personas.client_for(personas.tkpk_bandung)
+    page = client.get(reverse("registry:family", args=[asep.pk])).content.decode()
+    table = page.split('id="sources"')[1].split("</table>")[0]
+    rows = table.split("<tr>")[2:]
+    assert "DTKS" in rows[0] and "DTKS-91" in rows[0] and "data-current" in rows[0]
+    assert ">2<" in rows[0]
+    assert "P3KE" in rows[1] and "P001" in rows[1] and ">1<" in rows[1]
+    # Search finds the family under either source's ID, once.
+    found = client.get(reverse("registry:families"), {"q": "DTKS-91"}).content.decode()
+    assert found.count(reverse("registry:family", args=[asep.pk])) == 1
