@@ -154,8 +154,7 @@ def register_import(
         prepared = prepare_register(
             families_path,
             members_path,
-            # Until the DTSEN adapter lands, DTSEN files are read by header detection.
-            source=source if source != "dtsen" else None,
+            source=source,
             mapping=mapping,
             valid_region_codes=_valid_desa_codes(dataset.region),
             snapshot_date=snapshot_date,
