@@ -116,3 +116,71 @@ class GroupHelpForm(forms.Form):
             pk__in=[p.pk for p in programmes]
         )
 
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class InterventionForm(forms.Form):
+    """Record one intervention (``beneficiary`` is a NIK or No KK of the register) or edit
+    one (``editing``: no beneficiary and no status, those have their own actions)."""
+
+    beneficiary = forms.CharField(
+        label=_("NIK or No KK"), max_length=40,
+        help_text=_("A NIK records it for that person (and their family); a No KK for the "
+                    "family."))
+    year = forms.IntegerField(label=_("period (year)"), min_value=2000, max_value=2100)
+    status = forms.ChoiceField(label=_("status"), choices=[
+        (s, label) for s, label in Intervention.Status.choices
+        if s in ("planned", "delivered", "completed")])
+    date = forms.DateField(label=_("date of the status"), required=False, widget=DATE_INPUT,
+                           help_text=_("Empty: today."))
+    item = forms.CharField(label=_("item given"), max_length=200, required=False)
+    units = forms.FloatField(label=_("quantity"), min_value=0, required=False)
+    value = forms.IntegerField(label=_("value (Rp)"), min_value=0, initial=0)
+    note = forms.CharField(label=_("note"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    planned_on = forms.DateField(label=_("planned on"), required=False, widget=DATE_INPUT)
+    delivered_on = forms.DateField(label=_("delivered on"), required=False, widget=DATE_INPUT)
+    completed_on = forms.DateField(label=_("completed on"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            for name in ("beneficiary", "status", "date"):
+                del self.fields[name]
+        else:
+            for name in ("planned_on", "delivered_on", "completed_on"):
+                del self.fields[name]
+
+
+class TransitionForm(forms.Form):
+    status = forms.ChoiceField(label=_("new status"), choices=Intervention.Status.choices)
+    date = forms.DateField(label=_("date"), required=False, widget=DATE_INPUT)
+    reason = forms.CharField(label=_("reason for cancelling"), max_length=300, required=False)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("reason for cancelling"), max_length=300)
+    date = forms.DateField(label=_("date"), required=False, widget=DATE_INPUT,
+                           help_text=_("Empty: today."))
+
+
+class StatusFileForm(forms.Form):
+    file = forms.FileField(label=_("file (CSV or Excel)"))
+
+
+class ColumnMappingForm(forms.Form):
+    """For each field of a status file, the column of the file that holds it."""
+
+    def __init__(self, *args, headers: list[str], labels: dict, initial_mapping: dict,
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "—"), *[(h, h) for h in headers]]
+        for field, label in labels.items():
+            self.fields[field] = forms.ChoiceField(
+                label=label, choices=choices, required=False,
+                initial=initial_mapping.get(field, ""))
+
+    def mapping(self) -> dict:
+        return {f: h for f, h in self.cleaned_data.items() if h}

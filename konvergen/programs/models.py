@@ -191,11 +191,26 @@ class GroupMember(models.Model):
 
 
 class Intervention(models.Model):
+    """One programme's help to one family (optionally one of its persons) or group.
+
+    Its lifecycle is ``planned → delivered → completed``; a planned or delivered
+    intervention may be ``cancelled`` (with a reason: never deleted). ``stopped`` is the
+    older "help ended early" status some lists still carry. The date of each transition is
+    kept (``planned_on`` … ``cancelled_on``); the allowed moves are :data:`TRANSITIONS`."""
+
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         DELIVERED = "delivered", _("Delivered")
         COMPLETED = "completed", _("Completed")
         STOPPED = "stopped", _("Stopped")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Origin(models.TextChoices):
+        MANUAL = "manual", _("Recorded by hand")
+        LIST = "list", _("Beneficiary list")
+        WORKLIST = "worklist", _("Worklist plan")
+        GROUP = "group", _("Help to a group")
+        UNKNOWN = "", _("Unknown")
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="interventions")
     #: Empty for an intervention to a whole group: it counts for every member's family.
@@ -211,7 +226,23 @@ class Intervention(models.Model):
     year = models.PositiveSmallIntegerField(_("period (year)"), db_index=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     value = models.DecimalField(_("value (Rp)"), max_digits=16, decimal_places=0, default=0)
-    units = models.FloatField(_("units"), null=True, blank=True)
+    #: How many of ``item`` were given (kilograms of rice, months of a subsidy, …).
+    units = models.FloatField(_("quantity"), null=True, blank=True)
+    item = models.CharField(_("item given"), max_length=200, blank=True, default="",
+                            db_default="")
+    note = models.TextField(_("note"), blank=True, default="", db_default="")
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, blank=True,
+                              default=Origin.UNKNOWN, db_default="")
+    planned_on = models.DateField(_("planned on"), null=True, blank=True)
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True,
+                                     default="", db_default="")
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     list_row = models.ForeignKey(
         "linkage.ListRow", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -246,11 +277,78 @@ class Intervention(models.Model):
                 name="intervention_family_or_group",
             ),
         ]
-        indexes = [models.Index(fields=["family", "year"], name="intervention_family_year")]
+        indexes = [
+            models.Index(fields=["family", "year"], name="intervention_family_year"),
+            models.Index(fields=["programme", "status"], name="intervention_programme_status"),
+        ]
 
     def __str__(self) -> str:
         beneficiary = self.family_id if self.family_id else f"group {self.group_id}"
         return f"{self.programme_id}→{beneficiary} {self.year}"
+
+    @property
+    def status_date(self):
+        """The date of the current status (empty when it was never recorded)."""
+        return getattr(self, STATUS_DATE_FIELD.get(self.status, ""), None)
+
+    @property
+    def next_statuses(self) -> tuple[str, ...]:
+        return TRANSITIONS.get(self.status, ())
+
+
+S = Intervention.Status
+#: The lifecycle: the statuses each status may move to. Completed, stopped and cancelled
+#: are final.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    S.PLANNED: (S.DELIVERED, S.CANCELLED),
+    S.DELIVERED: (S.COMPLETED, S.CANCELLED),
+    S.COMPLETED: (),
+    S.STOPPED: (),
+    S.CANCELLED: (),
+}
+#: The field holding the date a status was reached.
+STATUS_DATE_FIELD: dict[str, str] = {
+    S.PLANNED: "planned_on",
+    S.DELIVERED: "delivered_on",
+    S.COMPLETED: "completed_on",
+    S.CANCELLED: "cancelled_on",
+}
+
+
+class InterventionUpload(models.Model):
+    """A file of status updates for one programme's interventions (the agency's own CSV or
+    XLSX): its headers, the user's column mapping, and once applied the counts and the
+    rejected rows (kept to download, with row, field and reason)."""
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", _("Waiting for the column mapping")
+        APPLIED = "applied", _("Applied")
+        FAILED = "failed", _("Could not be read")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="uploads")
+    file_name = models.CharField(_("file"), max_length=255)
+    file_path = models.CharField(max_length=500)
+    sha256 = models.CharField(max_length=64)
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.UPLOADED)
+    counts = models.JSONField(default=dict, blank=True)
+    #: ``[{"row", "field", "code", "message_id", "message_en", "data"}]``
+    rejected = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("intervention status file")
+        verbose_name_plural = _("intervention status files")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}:{self.file_name}"
 
 
 class ListUse(models.Model):

@@ -199,3 +199,63 @@ def family_groups(family_id: int) -> list[GroupMember]:
         .select_related("group", "person")
         .order_by(F("left_year").desc(nulls_first=True), "group__name", "pk")
     )
+
+
+# --- One programme's interventions -----------------------------------------------------------
+
+INTERVENTION_PAGE = 200
+
+
+def programme_intervention_rows(user, programme: Programme, *, status: str = "",
+                                year: int | None = None, q: str = ""):
+    """The programme's interventions to families in the user's register scope, newest
+    first, filtered by ``status``, ``year`` and a NIK/No KK/name search (``q``); each row
+    has ``masked`` names and NIKs where the user may not see personal data there
+    (``access.can_view_personal_data``). Returns ``(rows of the page, total, counts per
+    status)``."""
+    scopes = access.scope_codes(user, feature="register")
+    base = Intervention.objects.filter(programme=programme).filter(
+        access.scope_q(scopes, "family__region_code") | Q(family__isnull=True,
+                                                          group__isnull=False)
+    )
+    if year:
+        base = base.filter(year=year)
+    counts = dict(base.order_by().values_list("status").annotate(n=Count("id")))
+    rows = base.filter(status=status) if status else base
+    q = q.strip()
+    if q:
+        personal = access.can_view_personal_data(user, programme.region_id)
+        if q.isdigit():
+            rows = rows.filter(Q(family__kk_number=q) | Q(person__nik=q)
+                               | Q(family__head_nik=q) | Q(pk=int(q) if len(q) < 12 else 0))
+        elif personal:
+            rows = rows.filter(Q(family__head_name__icontains=q) | Q(person__name__icontains=q)
+                               | Q(item__icontains=q))
+        else:
+            rows = rows.filter(item__icontains=q)
+    total = rows.count()
+    page = list(
+        rows.select_related("family", "person", "group", "created_by", "updated_by")
+        .order_by("-year", "-pk")[:INTERVENTION_PAGE]
+    )
+    for row in page:
+        region = row.family.region_code if row.family_id else (
+            row.group.region_code if row.group_id else programme.region_id)
+        row.personal = access.can_view_personal_data(user, region)
+        if row.family_id:
+            head, nik, kk = row.family.head_name, row.family.head_nik, row.family.kk_number
+            if row.person_id:
+                head, nik = row.person.name, row.person.nik
+            if not row.personal:
+                head, nik, kk = access.mask_name(head), access.mask_nik(nik), access.mask_nik(kk)
+            row.who, row.who_nik, row.who_kk = head, nik, kk
+        else:
+            row.who, row.who_nik, row.who_kk = row.group.name if row.group_id else "", "", ""
+    return page, total, counts
+
+
+def intervention_uploads(programme: Programme, limit: int = 20):
+    from konvergen.programs.models import InterventionUpload
+
+    return list(InterventionUpload.objects.filter(programme=programme)
+                .select_related("created_by")[:limit])

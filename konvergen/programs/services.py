@@ -155,10 +155,21 @@ def intervention_create(
     person=None,
     group=None,
     units: float | None = None,
+    item: str = "",
+    note: str = "",
+    date=None,
+    origin: str = Intervention.Origin.MANUAL,
     acting_user,
 ) -> Intervention:
+    """Store one intervention as given (no lifecycle checks: :func:`intervention_record` is
+    the checked entry point for pages); ``date`` (default today) is the date of ``status``."""
+    from konvergen.programs.models import STATUS_DATE_FIELD
+
     if person is not None and person.family_id != family.pk:
-        raise ValidationError(_("The person is not a member of this family."))
+        raise ValidationError(ERR_PERSON_FAMILY)
+    dates = {}
+    if status in STATUS_DATE_FIELD:
+        dates[STATUS_DATE_FIELD[status]] = date or timezone.localdate()
     with transaction.atomic():
         intervention = Intervention.objects.create(
             programme=programme,
@@ -169,7 +180,11 @@ def intervention_create(
             status=status,
             value=value,
             units=units,
-            created_by=acting_user,
+            item=item,
+            note=note,
+            origin=origin,
+            created_by=acting_user if getattr(acting_user, "pk", None) else None,
+            **dates,
         )
         audit_record(
             actor=acting_user,
@@ -183,6 +198,10 @@ def intervention_create(
                 "year": year,
                 "status": status,
                 "value": value,
+                "units": units,
+                "item": item,
+                "note": note,
+                **dates,
             },
         )
     hooks.changed(region_code=programme.region_id)
@@ -262,9 +281,9 @@ def interventions_from_list(
                 f"INSERT INTO {table} ({q('programme_id')}, {q('family_id')}, "
                 f"{q('person_id')}, {q('list_row_id')}, {q('source_row')}, "
                 f"{q('source_list_id')}, {q('year')}, {q('status')}, "
-                f"{q('value')}, {q('created_by_id')}, {q('created_at')}) "
+                f"{q('value')}, {q('created_by_id')}, {q('created_at')}, {q('origin')}) "
                 f"SELECT %s, sub.k_family, sub.k_person, sub.k_row, sub.k_number, %s, %s, %s, "
-                f"%s, %s, %s FROM ({sql}) sub",
+                f"%s, %s, %s, %s FROM ({sql}) sub",
                 [
                     programme.pk,
                     beneficiary_list.pk,
@@ -273,6 +292,7 @@ def interventions_from_list(
                     int(value),
                     getattr(acting_user, "pk", None),
                     timezone.now(),
+                    Intervention.Origin.LIST,
                     *params,
                 ],
             )
@@ -502,7 +522,7 @@ def intervention_to_group(
     with transaction.atomic():
         intervention = Intervention.objects.create(
             programme=programme, group=group, family=None, year=year, status=status,
-            value=value, created_by=acting_user if getattr(acting_user, "pk", None) else None,
+            value=value, origin=Intervention.Origin.GROUP, created_by=acting_user if getattr(acting_user, "pk", None) else None,
         )
         audit_record(
             actor=acting_user,
@@ -541,14 +561,16 @@ def interventions_plan(
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {it} ({q('programme_id')}, {q('family_id')}, {q('year')}, "
-            f"{q('status')}, {q('value')}, {q('created_by_id')}, {q('created_at')}) "
-            f"SELECT %s, sub.k_fid, %s, %s, %s, %s, %s FROM "
+            f"{q('status')}, {q('value')}, {q('created_by_id')}, {q('created_at')}, "
+            f"{q('origin')}, {q('planned_on')}) "
+            f"SELECT %s, sub.k_fid, %s, %s, %s, %s, %s, %s, %s FROM "
             f"(SELECT DISTINCT s0.k_fid FROM ({sql}) s0) sub "
             f"WHERE sub.k_fid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {it} x "
             f"WHERE x.{q('programme_id')} = %s AND x.{q('year')} = %s "
             f"AND x.{q('family_id')} = sub.k_fid)",
             [programme.pk, year, Intervention.Status.PLANNED, int(value),
-             getattr(acting_user, "pk", None), timezone.now(), *params, programme.pk, year],
+             getattr(acting_user, "pk", None), timezone.now(), Intervention.Origin.WORKLIST,
+             timezone.localdate(), *params, programme.pk, year],
         )
         added = cursor.rowcount
         audit_record(
@@ -561,3 +583,495 @@ def interventions_plan(
     if added:
         hooks.changed(region_code=programme.region_id)
     return {"planned": added}
+
+
+# --- One intervention: record, edit, move through its lifecycle, cancel ----------------------
+
+S = Intervention.Status
+#: Statuses a new intervention may start in (cancelled and stopped are reached, not recorded).
+INITIAL_STATUSES = (S.PLANNED, S.DELIVERED, S.COMPLETED)
+#: Fields an edit may change.
+EDIT_FIELDS = ["year", "item", "units", "value", "note", "person", "planned_on",
+               "delivered_on", "completed_on"]
+ERR_TRANSITION = _lazy("An intervention that is %(current)s cannot become %(new)s; allowed: "
+                       "%(allowed)s.")
+ERR_FINAL = _lazy("An intervention that is %(current)s cannot change any more.")
+ERR_NO_REASON = _lazy("Give a reason to cancel the intervention.")
+ERR_FUTURE = _lazy("The date %(date)s is in the future.")
+ERR_DATE_ORDER = _lazy("The date %(date)s is before the intervention was %(previous)s "
+                       "(%(previous_date)s).")
+ERR_CANCELLED_EDIT = _lazy("A cancelled intervention cannot be edited.")
+ERR_INITIAL = _lazy("A new intervention is planned, delivered or completed.")
+ERR_FAMILY_REGION = _lazy("This family lives outside the programme's region.")
+ERR_PERSON_FAMILY = _lazy("The person is not a member of this family.")
+
+
+def _status_label(code: str) -> str:
+    return str(dict(S.choices).get(code, code)).lower()
+
+
+def _check_date(day, *, previous: str | None = None, previous_date=None) -> None:
+    today = timezone.localdate()
+    if day > today:
+        raise ValidationError(ERR_FUTURE % {"date": day.isoformat()})
+    if previous_date is not None and day < previous_date:
+        raise ValidationError(ERR_DATE_ORDER % {
+            "date": day.isoformat(), "previous": _status_label(previous or ""),
+            "previous_date": previous_date.isoformat()})
+
+
+def intervention_record(
+    *, programme: Programme, family, year: int, status: str = S.PLANNED, date=None,
+    person=None, item: str = "", units: float | None = None, value: Decimal | int = 0,
+    note: str = "", acting_user,
+) -> Intervention:
+    """Record one intervention of ``programme`` for a register family (or one of its
+    persons) by hand: ``status`` planned, delivered or completed, reached on ``date``
+    (default today), with the ``item`` given, its quantity (``units``), ``value`` (Rp) and a
+    ``note``. The family must live in the programme's region and ``year`` lie in its period.
+    The caller has checked the user may manage the programme and see the family
+    (``access.access_programme(manage=True)``, ``access.access_family``)."""
+    if status not in INITIAL_STATUSES:
+        raise ValidationError(ERR_INITIAL)
+    code = programme.region_id
+    if not (family.region_code == code or family.region_code.startswith(code + ".")):
+        raise ValidationError(ERR_FAMILY_REGION)
+    if not programme.year_start <= year <= programme.year_end:
+        raise ValidationError(outside_period_message(programme, year))
+    day = date or timezone.localdate()
+    _check_date(day)
+    return intervention_create(
+        programme=programme, family=family, person=person, year=year, status=status,
+        value=value, units=units, item=item, note=note, date=day,
+        origin=Intervention.Origin.MANUAL, acting_user=acting_user,
+    )
+
+
+def intervention_update(*, intervention: Intervention, acting_user, **fields) -> Intervention:
+    """Edit an intervention's details (:data:`EDIT_FIELDS`: period, item, quantity, value,
+    note, person, the dates of the statuses it went through); the status changes only
+    through :func:`intervention_transition`. Audited with before/after of each changed
+    field; nothing is written when nothing changed."""
+    unknown = set(fields) - set(EDIT_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    with transaction.atomic():
+        current = Intervention.objects.select_for_update().select_related("programme").get(
+            pk=intervention.pk)
+        if current.status == S.CANCELLED:
+            raise ValidationError(ERR_CANCELLED_EDIT)
+        person = fields.get("person", current.person)
+        if person is not None and person.family_id != current.family_id:
+            raise ValidationError(ERR_PERSON_FAMILY)
+        year = fields.get("year", current.year)
+        programme = current.programme
+        if year != current.year and not programme.year_start <= year <= programme.year_end:
+            raise ValidationError(outside_period_message(programme, year))
+        for name in ("planned_on", "delivered_on", "completed_on"):
+            if fields.get(name) is not None:
+                _check_date(fields[name])
+        dates = [fields.get(n, getattr(current, n)) for n in
+                 ("planned_on", "delivered_on", "completed_on")]
+        known = [d for d in dates if d is not None]
+        if known != sorted(known):
+            raise ValidationError(_("The dates must follow the lifecycle: planned, then "
+                                    "delivered, then completed."))
+        changes = {}
+        for name, new in fields.items():
+            old = getattr(current, name)
+            if name == "value":
+                new = Decimal(int(new or 0))
+            if name == "person":
+                old, new = getattr(old, "source_id", None), getattr(new, "source_id", None)
+                if old != new:
+                    changes["person"] = [old, new]
+                    current.person = fields["person"]
+                continue
+            if old != new:
+                changes[name] = [old, new]
+                setattr(current, name, new)
+        if changes:
+            current.updated_at = timezone.now()
+            current.updated_by = acting_user if getattr(acting_user, "pk", None) else None
+            current.save()
+            audit_record(
+                actor=acting_user, action="programs.intervention_update", obj=current,
+                region_code=_region_of(current), changes=changes,
+            )
+    if changes:
+        hooks.changed(region_code=current.programme.region_id)
+    return current
+
+
+def _region_of(intervention: Intervention) -> str:
+    if intervention.family_id:
+        return intervention.family.region_code
+    if intervention.group_id:
+        return intervention.group.region_code
+    return intervention.programme.region_id
+
+
+def intervention_transition(
+    *, intervention: Intervention, status: str, date=None, reason: str = "", acting_user,
+) -> Intervention:
+    """Move an intervention along its lifecycle (``models.TRANSITIONS``: planned →
+    delivered → completed; planned or delivered → cancelled, which needs a ``reason``) on
+    ``date`` (default today; not in the future, not before the previous status's date).
+    Anything else is refused with a message naming the allowed moves. Audited; the
+    convergence summaries are refreshed afterwards."""
+    from konvergen.programs.models import STATUS_DATE_FIELD, TRANSITIONS
+
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        current = Intervention.objects.select_for_update().select_related(
+            "programme", "family", "group").get(pk=intervention.pk)
+        allowed = TRANSITIONS.get(current.status, ())
+        if status not in allowed:
+            if not allowed:
+                raise ValidationError(ERR_FINAL % {"current": _status_label(current.status)})
+            raise ValidationError(ERR_TRANSITION % {
+                "current": _status_label(current.status), "new": _status_label(status),
+                "allowed": ", ".join(_status_label(s) for s in allowed)})
+        if status == S.CANCELLED and not reason:
+            raise ValidationError(ERR_NO_REASON)
+        day = date or timezone.localdate()
+        previous = {S.DELIVERED: S.PLANNED, S.COMPLETED: S.DELIVERED}.get(status)
+        if status == S.CANCELLED:
+            previous = current.status
+        previous_date = getattr(current, STATUS_DATE_FIELD.get(previous, ""), None) \
+            if previous else None
+        _check_date(day, previous=previous, previous_date=previous_date)
+        field = STATUS_DATE_FIELD[status]
+        changes = {"status": [current.status, status], field: [getattr(current, field), day]}
+        current.status = status
+        setattr(current, field, day)
+        if status == S.CANCELLED:
+            changes["cancel_reason"] = [current.cancel_reason, reason]
+            current.cancel_reason = reason
+        current.updated_at = timezone.now()
+        current.updated_by = acting_user if getattr(acting_user, "pk", None) else None
+        current.save()
+        audit_record(
+            actor=acting_user, action="programs.intervention_transition", obj=current,
+            region_code=_region_of(current), changes=changes,
+        )
+    hooks.changed(region_code=current.programme.region_id)
+    return current
+
+
+def intervention_cancel(*, intervention: Intervention, reason: str, date=None,
+                        acting_user) -> Intervention:
+    """Cancel a planned or delivered intervention with a reason (it stays, cancelled)."""
+    return intervention_transition(intervention=intervention, status=S.CANCELLED, date=date,
+                                   reason=reason, acting_user=acting_user)
+
+
+# --- Status updates from a file -------------------------------------------------------------
+
+#: Field names of a status file, as the user sees them.
+FILE_FIELD_LABELS = {
+    "intervention_id": _lazy("intervention id"),
+    "nik": _lazy("NIK"),
+    "kk_number": _lazy("No KK"),
+    "programme": _lazy("programme code"),
+    "year": _lazy("period (year)"),
+    "status": _lazy("status"),
+    "date": _lazy("date"),
+    "item": _lazy("item given"),
+    "quantity": _lazy("quantity"),
+    "value": _lazy("value (Rp)"),
+    "note": _lazy("note"),
+    "reason": _lazy("reason for cancelling"),
+}
+#: Why a row was refused, by ``status_file`` error code.
+ROW_ERRORS = {
+    "other_programme": _lazy("the row is for programme '%(value)s', not this one"),
+    "bad_id": _lazy("'%(value)s' is not an intervention id (a whole number)"),
+    "no_id": _lazy("the row gives no intervention id, NIK or No KK"),
+    "bad_nik": _lazy("'%(value)s' is not a NIK of 16 digits"),
+    "bad_kk": _lazy("'%(value)s' is not a No KK of 16 digits"),
+    "bad_year": _lazy("'%(value)s' is not a year"),
+    "no_status": _lazy("the status is empty"),
+    "bad_status": _lazy("'%(value)s' is not a status (planned, delivered, completed, "
+                        "cancelled)"),
+    "bad_date": _lazy("'%(value)s' is not a date (for example 25-03-2026)"),
+    "bad_quantity": _lazy("'%(value)s' is not a quantity"),
+    "bad_value": _lazy("'%(value)s' is not an amount in Rupiah"),
+    "id_not_found": _lazy("this programme has no intervention %(value)s that you may change"),
+    "not_found": _lazy("no intervention of this programme for %(value)s (in that year)"),
+    "ambiguous": _lazy("%(n)s interventions of this programme match %(value)s: give the "
+                       "intervention id or the year"),
+    "duplicate": _lazy("the same intervention is already updated by row %(first_row)s"),
+    "final": _lazy("the intervention is %(current)s and cannot change any more"),
+    "bad_transition": _lazy("an intervention that is %(current)s cannot become %(new)s"),
+    "future_date": _lazy("the date %(value)s is in the future"),
+    "date_order": _lazy("the date %(value)s is before the intervention was %(previous)s "
+                        "(%(prev_date)s)"),
+    "no_reason": _lazy("a reason is needed to cancel (the reason or note column)"),
+}
+ERR_NO_STATUS_COLUMN = _lazy("Choose the column that holds the status.")
+ERR_NO_ID_COLUMN = _lazy("Choose a column that identifies the intervention: intervention "
+                         "id, NIK or No KK.")
+ERR_FILE_TWICE = _lazy("Two fields cannot read the same column (%(header)s).")
+ERR_NO_HEADER = _lazy("The file has no column %(header)s.")
+#: How many ids go into one ``IN (…)`` when the file's identifiers are looked up.
+LOOKUP_CHUNK = 5000
+
+
+def _in_language(code: str, message, params: dict) -> str:
+    from django.utils import translation
+
+    with translation.override(code):
+        values = {k: (_status_label(v) if k in ("current", "new", "previous") and v else v)
+                  for k, v in params.items()}
+        return str(message) % values
+
+
+def row_error_text(entry: dict, language: str | None = None) -> str:
+    """'Row 5, status: …' for a stored rejected row, in ``language`` (default: active)."""
+    from django.utils import translation
+
+    language = language or translation.get_language() or "id"
+    with translation.override(language):
+        field = entry.get("header") or str(FILE_FIELD_LABELS.get(entry["field"],
+                                                                  entry["field"]))
+        why = entry["message_en"] if language.startswith("en") else entry["message_id"]
+        return _("Row %(row)s, %(field)s: %(why)s") % {"row": entry["row"], "field": field,
+                                                        "why": why}
+
+
+def _stored_path(programme: Programme, name: str) -> "object":
+    import uuid
+
+    from django.conf import settings as dj_settings
+
+    return dj_settings.UPLOAD_DIR / "interventions" / str(programme.pk) / uuid.uuid4().hex
+
+
+def intervention_upload_create(*, programme: Programme, upload, acting_user):
+    """Keep an uploaded status file (CSV/XLSX) of ``programme``, read its headers and
+    propose a column mapping (the user confirms or changes it before it is applied).
+    A file that cannot be read raises ``ValidationError`` with the reader's bilingual
+    message."""
+    import hashlib
+
+    from konvergen.core.uploads import save_upload
+    from konvergen.programs import status_file
+    from konvergen.programs.models import InterventionUpload
+    from konvergen.registry.ingest.readers import IngestFileError, read_table
+
+    path = save_upload(upload, _stored_path(programme, upload.name))
+    try:
+        table = read_table(path)
+    except IngestFileError as exc:
+        path.unlink(missing_ok=True)
+        raise ValidationError(str(exc)) from exc
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    headers = [c for c in table.column_names if c != "row_number"]
+    mapping = status_file.map_columns(headers).mapped
+    with transaction.atomic():
+        record = InterventionUpload.objects.create(
+            programme=programme, file_name=upload.name[:255], file_path=str(path),
+            sha256=digest.hexdigest(), headers=headers, mapping=mapping,
+            counts={"rows": table.num_rows},
+            created_by=acting_user if getattr(acting_user, "pk", None) else None,
+        )
+        audit_record(actor=acting_user, action="programs.intervention_upload_create",
+                     obj=record, region_code=programme.region_id,
+                     changes={"file": record.file_name, "sha256": record.sha256,
+                              "rows": table.num_rows, "mapping": mapping})
+    return record
+
+
+def _arrow_of(rows: list[tuple], schema) -> "object":
+    import pyarrow as pa
+
+    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
+    return pa.table([pa.array(list(col), type=f.type) for col, f in
+                     zip(columns, schema, strict=True)], schema=schema)
+
+
+def _programme_interventions_arrow(programme: Programme, scope_filter: Q):
+    """The programme's interventions to families the user may see, as Arrow (one query)."""
+    from konvergen.programs.status_file import INTERVENTIONS_SCHEMA
+
+    rows = list(
+        Intervention.objects.filter(programme=programme, family__isnull=False)
+        .filter(scope_filter)
+        .values_list("id", "family_id", "person_id", "year", "status", "planned_on",
+                     "delivered_on", "completed_on", "cancelled_on", "item", "units",
+                     "value", "note", "cancel_reason")
+        .iterator(chunk_size=10_000)
+    )
+    rows = [(*r[:11], float(r[11]) if r[11] is not None else None, *r[12:]) for r in rows]
+    return _arrow_of(rows, INTERVENTIONS_SCHEMA)
+
+
+def _identities_arrow(rows_table):
+    """Persons holding the file's NIKs and families holding its KK numbers (IN chunks)."""
+    import pyarrow.compute as pc
+
+    from konvergen.programs.status_file import FAMILIES_SCHEMA, PERSONS_SCHEMA
+    from konvergen.registry.models import Family, Person
+
+    niks = pc.unique(pc.drop_null(rows_table.column("nik_digits"))).to_pylist()
+    kks = pc.unique(pc.drop_null(rows_table.column("kk_digits"))).to_pylist()
+    persons, families = [], []
+    for i in range(0, len(niks), LOOKUP_CHUNK):
+        persons += Person.objects.filter(nik__in=niks[i:i + LOOKUP_CHUNK]).values_list(
+            "nik", "id", "family_id")
+    for i in range(0, len(kks), LOOKUP_CHUNK):
+        families += Family.objects.filter(kk_number__in=kks[i:i + LOOKUP_CHUNK]).values_list(
+            "kk_number", "id")
+    return _arrow_of(persons, PERSONS_SCHEMA), _arrow_of(families, FAMILIES_SCHEMA)
+
+
+def intervention_upload_apply(*, upload, mapping: dict, scopes: list[str], acting_user,
+                              today=None) -> dict:
+    """Apply a status file with the user's column ``mapping`` (``{field: header}``).
+
+    Every row is decided set-wise (``status_file.decide``); the accepted rows are written in
+    one transaction (batched ``bulk_update``, one audit row listing each intervention's
+    before/after), the rejected ones are kept on the upload with row, field and reason in
+    Indonesian and English. A row asking for what the intervention already is counts as
+    ``unchanged``: applying the same file again changes nothing. Only interventions to
+    families within ``scopes`` (the user's register scope) can be found.
+    Returns the counts."""
+    from konvergen.accounts.access import scope_q
+    from konvergen.programs import status_file
+    from konvergen.programs.models import STATUS_DATE_FIELD, InterventionUpload
+    from konvergen.registry.ingest.readers import IngestFileError, read_table
+
+    today = today or timezone.localdate()
+    mapping = {f: h for f, h in mapping.items() if h and f in status_file.FIELDS}
+    if "status" not in mapping:
+        raise ValidationError(ERR_NO_STATUS_COLUMN)
+    if status_file.missing_identifier(mapping):
+        raise ValidationError(ERR_NO_ID_COLUMN)
+    seen: dict[str, str] = {}
+    for field, header in mapping.items():
+        if header in seen:
+            raise ValidationError(ERR_FILE_TWICE % {"header": header})
+        seen[header] = field
+    programme = upload.programme
+    try:
+        table = read_table(upload.file_path)
+    except IngestFileError as exc:
+        raise ValidationError(str(exc)) from exc
+    unknown = [h for h in mapping.values() if h not in table.column_names]
+    if unknown:
+        raise ValidationError(ERR_NO_HEADER % {"header": unknown[0]})
+    rows = status_file.canonical(table, mapping)
+    persons, families = _identities_arrow(rows)
+    decision = status_file.decide(
+        rows,
+        interventions=_programme_interventions_arrow(
+            programme, scope_q(scopes, "family__region_code")),
+        persons=persons, families=families, programme_code=programme.code, today=today,
+    )
+    accepted = [r for r in decision.accepted.to_pylist() if r["changed"]]
+    unchanged = decision.accepted.num_rows - len(accepted)
+    rejected = _rejected_entries(decision.rejected.to_pylist(), table, mapping)
+    now = timezone.now()
+    user = acting_user if getattr(acting_user, "pk", None) else None
+    changes: dict[str, dict] = {}
+    with transaction.atomic():
+        by_id: dict[int, Intervention] = {}
+        ids = [r["id"] for r in accepted]
+        for i in range(0, len(ids), LOOKUP_CHUNK):
+            by_id.update(Intervention.objects.select_for_update().in_bulk(
+                ids[i:i + LOOKUP_CHUNK]))
+        touched = set()
+        for r in accepted:
+            obj = by_id[r["id"]]
+            diff = {}
+
+            def put(name, new, obj=obj, diff=diff):
+                old = getattr(obj, name)
+                if new is not None and old != new:
+                    diff[name] = [old, new]
+                    setattr(obj, name, new)
+                    touched.add(name)
+
+            put("status", r["new_status"])
+            date_field = STATUS_DATE_FIELD.get(r["new_status"])
+            if date_field:
+                put(date_field, r["status_date"])
+            put("item", r["item"])
+            put("units", r["quantity"])
+            put("value", None if r["new_value"] is None else Decimal(int(r["new_value"])))
+            if r["new_status"] == S.CANCELLED:
+                put("cancel_reason", r["reason"][:300] if r["reason"] else None)
+            else:
+                put("note", r["note"])
+            if diff:
+                obj.updated_at, obj.updated_by = now, user
+                changes[str(obj.pk)] = {"row": r["row_number"], **diff}
+        objs = [by_id[int(pk)] for pk in changes]
+        if objs:
+            Intervention.objects.bulk_update(
+                objs, sorted(touched | {"updated_at", "updated_by"}), batch_size=1000)
+        counts = {"rows": table.num_rows, "updated": len(objs),
+                  "unchanged": unchanged + len(accepted) - len(objs),
+                  "rejected": len(rejected)}
+        InterventionUpload.objects.filter(pk=upload.pk).update(
+            mapping=mapping, state=InterventionUpload.State.APPLIED, counts=counts,
+            rejected=rejected, applied_at=now, error="")
+        audit_record(
+            actor=acting_user, action="programs.intervention_upload_apply", obj=upload,
+            region_code=programme.region_id,
+            changes={"programme": programme.code, "file": upload.file_name,
+                     "sha256": upload.sha256, "mapping": mapping, **counts,
+                     "interventions": changes,
+                     "rejected_rows": [e["row"] for e in rejected[:200]]},
+        )
+    upload.refresh_from_db()
+    if objs:
+        hooks.changed(region_code=programme.region_id)
+    return counts
+
+
+def _rejected_entries(rejected: list[dict], table, mapping: dict) -> list[dict]:
+    """Stored form of the rejected rows: row, field (and its header), code, the message in
+    Indonesian and English, and the row's original cells."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not rejected:
+        return []
+    numbers = pa.array([r["row_number"] for r in rejected], pa.int64())
+    original = table.filter(pc.is_in(table.column("row_number"), value_set=numbers))
+    cells = {row["row_number"]: {k: v for k, v in row.items() if k != "row_number"}
+             for row in original.to_pylist()}
+    out = []
+    for r in rejected:
+        message = ROW_ERRORS[r["code"]]
+        params = {k: ("" if v is None else v) for k, v in r.items()}
+        out.append({
+            "row": r["row_number"], "field": r["field"],
+            "header": mapping.get(r["field"], ""), "code": r["code"],
+            "message_id": _in_language("id", message, params),
+            "message_en": _in_language("en", message, params),
+            "data": cells.get(r["row_number"], {}),
+        })
+    return out
+
+
+def rejected_rows_csv(upload) -> str:
+    """The rejected rows of an applied upload as CSV: the file's own columns, then the row
+    number, field and reason in Indonesian and English (to fix and upload again)."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    headers = list(upload.headers)
+    writer.writerow([*headers, "Baris / Row", "Kolom / Field", "Alasan", "Reason"])
+    for entry in upload.rejected:
+        field = entry.get("header") or entry["field"]
+        writer.writerow([*(entry["data"].get(h) or "" for h in headers), entry["row"], field,
+                         entry["message_id"], entry["message_en"]])
+    return buffer.getvalue()

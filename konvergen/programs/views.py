@@ -5,24 +5,31 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.db.models import Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from konvergen.accounts import access
 from konvergen.programs import selectors, services
 from konvergen.programs.forms import (
+    CancelForm,
+    ColumnMappingForm,
     EndMembershipForm,
+    InterventionForm,
+    StatusFileForm,
+    TransitionForm,
     GroupForm,
     GroupHelpForm,
     MemberForm,
     ProgrammeForm,
     UseListForm,
 )
-from konvergen.programs.models import Group, GroupMember
+from konvergen.programs.models import Group, GroupMember, Intervention, InterventionUpload
 from konvergen.regions.models import Region
-from konvergen.registry.models import Person
+from konvergen.registry.models import Family, Person
 
 
 def _this_year() -> int:
@@ -367,3 +374,262 @@ def group_help(request, group_id: int):
     else:
         messages.success(request, _("Help to the group recorded."))
     return redirect("programs:group", group_id=group.pk)
+
+
+# --- Interventions of a programme: list, record, edit, lifecycle, status files -------------
+
+
+def _can_manage(user, programme_id: int) -> bool:
+    try:
+        access.access_programme(user, programme_id, manage=True)
+    except Http404:
+        return False
+    return True
+
+
+def _managed_intervention(request, programme_id: int, intervention_id: int):
+    """The programme (managed by the user) and one of its interventions to a family or
+    group in the user's scope; Http404 otherwise, the same as for one that does not exist."""
+    programme = access.access_programme(request.user, programme_id, manage=True)
+    scopes = access.scope_codes(request.user, feature="register")
+    intervention = (
+        Intervention.objects.filter(programme=programme, pk=intervention_id)
+        .filter(access.scope_q(scopes, "family__region_code")
+                | (Q(family__isnull=True) & access.scope_q(scopes, "group__region_code")))
+        .select_related("family", "person", "group", "programme").first()
+    )
+    if intervention is None:
+        raise Http404(access.NOT_FOUND)
+    return programme, intervention
+
+
+def _messages_of(exc: ValidationError) -> str:
+    return "; ".join(str(m) for m in exc.messages)
+
+
+@login_required
+def intervention_index(request, programme_id: int):
+    programme = access.access_programme(request.user, programme_id)
+    status = request.GET.get("status", "")
+    if status not in Intervention.Status.values:
+        status = ""
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() else None
+    q = request.GET.get("q", "")
+    rows, total, counts = selectors.programme_intervention_rows(
+        request.user, programme, status=status, year=year, q=q)
+    can_manage = _can_manage(request.user, programme.pk)
+    return render(request, "programs/interventions.html", {
+        "programme": programme,
+        "rows": rows,
+        "total": total,
+        "shown": len(rows),
+        "status": status,
+        "year": year or "",
+        "q": q,
+        "statuses": [(code, label, counts.get(code, 0))
+                     for code, label in Intervention.Status.choices],
+        "all_count": sum(counts.values()),
+        "can_manage": can_manage,
+        "cancel_form": CancelForm() if can_manage else None,
+        "uploads": selectors.intervention_uploads(programme) if can_manage else [],
+    })
+
+
+def _find_beneficiary(user, text: str):
+    """(family, person) of a NIK or No KK in the user's register scope, or an error."""
+    value = "".join(ch for ch in text if ch.isdigit())
+    if len(value) != 16:
+        return None, None, _("Enter a NIK or No KK of 16 digits.")
+    scopes = access.scope_codes(user, feature="register")
+    persons = list(Person.objects.filter(access.scope_q(scopes, "region_code"), nik=value,
+                                         is_current=True).select_related("family")[:2])
+    if len(persons) == 1:
+        family = access.access_family(user, persons[0].family_id)
+        return family, persons[0], None
+    if len(persons) > 1:
+        return None, None, _("Several persons of the register have this NIK; record it by "
+                             "No KK.")
+    families = list(Family.objects.filter(access.scope_q(scopes, "region_code"),
+                                          kk_number=value, is_current=True)[:2])
+    if len(families) == 1:
+        return access.access_family(user, families[0].pk), None, None
+    if len(families) > 1:
+        return None, None, _("Several families of the register have this No KK.")
+    return None, None, _("No family or person of the register in your area has this "
+                         "number.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intervention_new(request, programme_id: int):
+    programme = access.access_programme(request.user, programme_id, manage=True)
+    initial = {"year": min(max(_this_year(), programme.year_start), programme.year_end),
+               "beneficiary": request.GET.get("beneficiary", ""), "value": 0}
+    form = InterventionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        family, person, error = _find_beneficiary(request.user, data["beneficiary"])
+        if error:
+            form.add_error("beneficiary", error)
+        else:
+            try:
+                services.intervention_record(
+                    programme=programme, family=family, person=person, year=data["year"],
+                    status=data["status"], date=data["date"], item=data["item"],
+                    units=data["units"], value=data["value"], note=data["note"],
+                    acting_user=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Intervention recorded."))
+                return redirect("programs:interventions", programme_id=programme.pk)
+    return render(request, "programs/intervention_form.html",
+                  {"programme": programme, "form": form, "intervention": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intervention_edit(request, programme_id: int, intervention_id: int):
+    programme, intervention = _managed_intervention(request, programme_id, intervention_id)
+    fields = ["year", "item", "units", "value", "note", "planned_on", "delivered_on",
+              "completed_on"]
+    form = InterventionForm(request.POST or None, editing=True,
+                            initial={f: getattr(intervention, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.intervention_update(
+                intervention=intervention, acting_user=request.user,
+                **{f: form.cleaned_data[f] if f != "item" else form.cleaned_data[f] or ""
+                   for f in fields},
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Intervention saved."))
+            return redirect("programs:interventions", programme_id=programme.pk)
+    personal = access.can_view_personal_data(
+        request.user, intervention.family.region_code if intervention.family_id
+        else programme.region_id)
+    return render(request, "programs/intervention_form.html", {
+        "programme": programme, "form": form, "intervention": intervention,
+        "personal": personal, "cancel_form": CancelForm(),
+        "masked_nik": access.mask_nik(intervention.person.nik if intervention.person_id
+                                      else getattr(intervention.family, "head_nik", "")),
+        "masked_name": access.mask_name(intervention.person.name if intervention.person_id
+                                        else getattr(intervention.family, "head_name", "")),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intervention_cancel(request, programme_id: int, intervention_id: int):
+    programme, intervention = _managed_intervention(request, programme_id, intervention_id)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.intervention_cancel(
+                intervention=intervention, reason=form.cleaned_data["reason"],
+                date=form.cleaned_data["date"], acting_user=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Intervention cancelled."))
+            return redirect("programs:interventions", programme_id=programme.pk)
+    return render(request, "programs/intervention_cancel.html",
+                  {"programme": programme, "intervention": intervention, "form": form})
+
+
+@login_required
+@require_POST
+def intervention_status(request, programme_id: int, intervention_id: int):
+    """A transition button: planned → delivered, delivered → completed (cancelling has
+    its own form, it needs a reason)."""
+    programme, intervention = _managed_intervention(request, programme_id, intervention_id)
+    form = TransitionForm(request.POST)
+    back = request.POST.get("next") or ""
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        try:
+            services.intervention_transition(
+                intervention=intervention, status=form.cleaned_data["status"],
+                date=form.cleaned_data["date"], reason=form.cleaned_data["reason"],
+                acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, _messages_of(exc))
+        else:
+            messages.success(request, _("Status changed to %(status)s.") % {
+                "status": dict(Intervention.Status.choices)[form.cleaned_data["status"]]})
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("programs:interventions", programme_id=programme.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intervention_upload(request, programme_id: int):
+    programme = access.access_programme(request.user, programme_id, manage=True)
+    form = StatusFileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            upload = services.intervention_upload_create(
+                programme=programme, upload=form.cleaned_data["file"],
+                acting_user=request.user)
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            return redirect("programs:intervention-upload-result", programme_id=programme.pk,
+                            upload_id=upload.pk)
+    return render(request, "programs/intervention_upload.html", {
+        "programme": programme, "form": form,
+        "fields": services.FILE_FIELD_LABELS,
+        "uploads": selectors.intervention_uploads(programme),
+    })
+
+
+def _managed_upload(request, programme_id: int, upload_id: int):
+    programme = access.access_programme(request.user, programme_id, manage=True)
+    upload = InterventionUpload.objects.filter(programme=programme, pk=upload_id).first()
+    if upload is None:
+        raise Http404(access.NOT_FOUND)
+    return programme, upload
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intervention_upload_result(request, programme_id: int, upload_id: int):
+    """The column mapping of an uploaded status file (confirm, then apply) and, once
+    applied, its report: counts and the rejected rows with row, field and reason."""
+    programme, upload = _managed_upload(request, programme_id, upload_id)
+    form = ColumnMappingForm(request.POST or None, headers=upload.headers,
+                             labels=services.FILE_FIELD_LABELS, initial_mapping=upload.mapping)
+    if request.method == "POST" and form.is_valid():
+        try:
+            counts = services.intervention_upload_apply(
+                upload=upload, mapping=form.mapping(),
+                scopes=access.scope_codes(request.user, feature="register"),
+                acting_user=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _(
+                "%(updated)s interventions updated, %(unchanged)s unchanged, %(rejected)s "
+                "rows rejected.") % counts)
+            return redirect("programs:intervention-upload-result", programme_id=programme.pk,
+                            upload_id=upload.pk)
+    rejected = [{**e, "text": services.row_error_text(e)} for e in upload.rejected[:500]]
+    return render(request, "programs/intervention_upload_result.html", {
+        "programme": programme, "upload": upload, "form": form, "rejected": rejected,
+        "applied": upload.state == InterventionUpload.State.APPLIED,
+    })
+
+
+@login_required
+def intervention_upload_rejected(request, programme_id: int, upload_id: int):
+    _programme, upload = _managed_upload(request, programme_id, upload_id)
+    response = HttpResponse(services.rejected_rows_csv(upload),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rejected-{upload.pk}.csv"'
+    return response
