@@ -1,7 +1,7 @@
 """Parameters of a synthetic region: sizes, calibration targets and list error rates."""
 
 import datetime as dt
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 
 #: Error kinds injected into beneficiary lists, in the order they are applied.
 ERROR_KINDS = (
@@ -48,6 +48,34 @@ class ErrorRates:
 
 
 @dataclass(frozen=True)
+class DtsenNoise:
+    """Shares of families or persons that differ between P3KE and DTSEN (each 0 to 0.5).
+
+    ``kk_changed``: families whose KK number DTSEN has renewed (split, new card);
+    ``nik_typo``: members whose NIK DTSEN has with one typo; ``family_missing``: families
+    not in DTSEN at all; ``desil_changed``: families whose DTSEN desil is one off.
+    """
+
+    kk_changed: float = 0.01
+    nik_typo: float = 0.003
+    family_missing: float = 0.005
+    desil_changed: float = 0.2
+
+    def __post_init__(self):
+        for f in fields(self):
+            rate = getattr(self, f.name)
+            if not 0.0 <= rate <= 0.5:
+                raise ValueError(f"DTSEN noise {f.name}={rate} outside 0..0.5")
+
+    @classmethod
+    def kinds(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class SynthParams:
     """Everything that determines the output besides the desa table.
 
@@ -71,6 +99,9 @@ class SynthParams:
     error_overrides: dict[str, float] = field(default_factory=dict)
     #: Programme list sizes relative to the default (1.0).
     list_scale: float = 1.0
+    #: Also write a DTSEN export of the register's families (``engine/dtsen.py``).
+    dtsen: bool = False
+    dtsen_noise: DtsenNoise = field(default_factory=DtsenNoise)
 
     def __post_init__(self):
         if self.families < 10:

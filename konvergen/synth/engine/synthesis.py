@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import vocab
-from . import formats, lists, population, programmes, welfare
+from . import dtsen, formats, lists, population, programmes, welfare
 from .params import ERROR_KINDS, SynthParams
 
 GENERATOR_VERSION = "1"
@@ -102,6 +102,12 @@ def synthesise(desa: pa.Table, params: SynthParams) -> Synthesis:
         "p3ke_anggota_keluarga.csv": (per_table, ","),
         "families_truth.csv": (_families_truth(geo, pop, wf, fam_ids, in_register), ","),
     }
+    dtsen_info = None
+    if params.dtsen:
+        export = dtsen.dtsen_export(fam_table, per_table, seed=_rng(seed, "dtsen"),
+                                    noise=params.dtsen_noise, as_of=params.as_of)
+        files.update(dtsen.dtsen_files(export))
+        dtsen_info = {"noise": params.dtsen_noise.as_dict(), "counts": export.counts()}
 
     list_info = {}
     for prog in programmes.PROGRAMMES:
@@ -140,7 +146,8 @@ def synthesise(desa: pa.Table, params: SynthParams) -> Synthesis:
                        "as_of": params.as_of.isoformat(), "max_desil": params.max_desil,
                        "register_extra_share": params.register_extra_share,
                        "list_scale": params.list_scale,
-                       "error_overrides": dict(sorted(params.error_overrides.items()))},
+                       "error_overrides": dict(sorted(params.error_overrides.items())),
+                       "dtsen": params.dtsen},
         "counts": {"families": pop.n_families, "persons": pop.n_persons,
                    "register_families": int(in_register.sum()),
                    "register_persons": int(pop.fam_size[in_register].sum())},
@@ -153,6 +160,8 @@ def synthesise(desa: pa.Table, params: SynthParams) -> Synthesis:
         },
         "lists": list_info,
     }
+    if dtsen_info is not None:
+        manifest["dtsen"] = dtsen_info
     return Synthesis(files=files, manifest=manifest, population=pop, welfare=wf,
                      in_register=in_register)
 

@@ -14,7 +14,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from konvergen.regions.codes import normalise_code
 from konvergen.regions.models import Level, Region
-from konvergen.synth.engine import ERROR_KINDS, SynthParams, synthesise, write_synthesis
+from konvergen.synth.engine import (
+    ERROR_KINDS,
+    DtsenNoise,
+    SynthParams,
+    synthesise,
+    write_synthesis,
+)
 from konvergen.synth.figures import FIGURES
 
 REGIONS_NOT_LOADED = (
@@ -27,6 +33,7 @@ NO_FIGURES = (
     "no built-in poverty figures; pass --p0 and --poverty-line"
 )
 BAD_ERROR_RATE = "--error-rate {value}: gunakan JENIS=ANGKA / use KIND=RATE ({detail})"
+BAD_DTSEN_NOISE = "--dtsen-noise {value}: gunakan JENIS=ANGKA / use KIND=RATE ({detail})"
 OUT_NOT_EMPTY = (
     "{path} sudah berisi file; gunakan --force untuk menimpa / "
     "already contains files; use --force to overwrite"
@@ -42,6 +49,23 @@ def _error_rate(value: str) -> tuple[str, float]:
         return kind, float(rate)
     except ValueError as exc:
         raise CommandError(BAD_ERROR_RATE.format(value=value, detail=exc)) from exc
+
+
+def _dtsen_noise(values: list[str]) -> DtsenNoise:
+    rates = {}
+    for value in values:
+        kind, sep, rate = value.partition("=")
+        if not sep or kind not in DtsenNoise.kinds():
+            raise CommandError(BAD_DTSEN_NOISE.format(
+                value=value, detail="kinds: " + ", ".join(DtsenNoise.kinds())))
+        try:
+            rates[kind] = float(rate)
+        except ValueError as exc:
+            raise CommandError(BAD_DTSEN_NOISE.format(value=value, detail=exc)) from exc
+    try:
+        return DtsenNoise(**rates)
+    except ValueError as exc:
+        raise CommandError(BAD_DTSEN_NOISE.format(value=", ".join(values), detail=exc)) from exc
 
 
 def desa_table(code: str) -> tuple[pa.Table, Region]:
@@ -95,15 +119,23 @@ class Command(BaseCommand):
                             help="Override an error rate in every list, e.g. missing_nik=0.2.")
         parser.add_argument("--list-scale", type=float, default=1.0,
                             help="Multiply every programme's size.")
+        parser.add_argument("--dtsen", action="store_true",
+                            help="Also write a DTSEN export of the same families "
+                                 "(dtsen_keluarga.csv, dtsen_anggota_keluarga.csv) with other "
+                                 "IDs, a DTSEN desil, seeded noise and truth files.")
+        parser.add_argument("--dtsen-noise", action="append", default=[], metavar="KIND=RATE",
+                            help="DTSEN noise: kk_changed, nik_typo, family_missing, "
+                                 "desil_changed (e.g. kk_changed=0.02).")
         parser.add_argument("--force", action="store_true",
                             help="Write even if the folder already has files.")
 
     def handle(self, *args, region, families, seed, out, p0, poverty_line, layout, as_of,
-               max_desil, error_rate, list_scale, force, **opts):
+               max_desil, error_rate, list_scale, dtsen, dtsen_noise, force, **opts):
         code = normalise_code(region)
         if code is None or code.count(".") != 1:
             raise CommandError(NOT_A_KABKOTA.format(code=region))
         overrides = dict(_error_rate(v) for v in error_rate)
+        noise = _dtsen_noise(dtsen_noise)
         figures = FIGURES.get(code)
         if (p0 is None or poverty_line is None) and figures is None:
             raise CommandError(NO_FIGURES.format(code=code))
@@ -119,7 +151,8 @@ class Command(BaseCommand):
                 p0_percent=p0 if p0 is not None else figures.p0_percent,
                 poverty_line=poverty_line if poverty_line is not None else figures.poverty_line,
                 figures_year=year, figures_source=source, layout=layout, as_of=as_of,
-                max_desil=max_desil, error_overrides=overrides, list_scale=list_scale)
+                max_desil=max_desil, error_overrides=overrides, list_scale=list_scale,
+                dtsen=dtsen or bool(dtsen_noise), dtsen_noise=noise)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         started = time.perf_counter()
@@ -134,6 +167,13 @@ class Command(BaseCommand):
             f"P0 target {cal['target_p0_percent']:.2f} %, tercapai / achieved "
             f"{cal['achieved_p0_percent']:.2f} % (garis kemiskinan / poverty line "
             f"Rp{cal['poverty_line']:,.0f})")
+        if "dtsen" in manifest:
+            d = manifest["dtsen"]["counts"]
+            self.stdout.write(
+                f"DTSEN: {d['families']:,} keluarga / families, {d['persons']:,} jiwa / "
+                f"persons; {d['families_missing']:,} tidak ada / missing, "
+                f"{d['kk_changed']:,} KK baru / new KK, {d['nik_typo']:,} NIK salah ketik / "
+                f"NIK typos")
         for key, info in manifest["lists"].items():
             self.stdout.write(f"  {key}: {info['rows']:,} baris / rows")
         self.stdout.write(f"{len(manifest['files'])} file ditulis ke / files written to {out} "
