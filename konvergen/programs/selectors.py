@@ -206,6 +206,15 @@ def family_groups(family_id: int) -> list[GroupMember]:
 INTERVENTION_PAGE = 200
 
 
+def intervention_scope_q(scopes) -> Q:
+    """Interventions to a family (or, for a whole group, a group) of a region in
+    ``scopes`` (``access.scope_codes``)."""
+    if access.WHOLE_COUNTRY in scopes:
+        return Q()
+    return access.scope_q(scopes, "family__region_code") | (
+        Q(family__isnull=True) & access.scope_q(scopes, "group__region_code"))
+
+
 def programme_intervention_rows(user, programme: Programme, *, status: str = "",
                                 year: int | None = None, q: str = ""):
     """The programme's interventions to families in the user's register scope, newest
@@ -214,10 +223,7 @@ def programme_intervention_rows(user, programme: Programme, *, status: str = "",
     (``access.can_view_personal_data``). Returns ``(rows of the page, total, counts per
     status)``."""
     scopes = access.scope_codes(user, feature="register")
-    base = Intervention.objects.filter(programme=programme).filter(
-        access.scope_q(scopes, "family__region_code") | Q(family__isnull=True,
-                                                          group__isnull=False)
-    )
+    base = Intervention.objects.filter(programme=programme).filter(intervention_scope_q(scopes))
     if year:
         base = base.filter(year=year)
     counts = dict(base.order_by().values_list("status").annotate(n=Count("id")))

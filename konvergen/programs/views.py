@@ -5,12 +5,11 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from konvergen.accounts import access
 from konvergen.programs import selectors, services
@@ -394,8 +393,7 @@ def _managed_intervention(request, programme_id: int, intervention_id: int):
     scopes = access.scope_codes(request.user, feature="register")
     intervention = (
         Intervention.objects.filter(programme=programme, pk=intervention_id)
-        .filter(access.scope_q(scopes, "family__region_code")
-                | (Q(family__isnull=True) & access.scope_q(scopes, "group__region_code")))
+        .filter(selectors.intervention_scope_q(scopes))
         .select_related("family", "person", "group", "programme").first()
     )
     if intervention is None:
@@ -408,6 +406,7 @@ def _messages_of(exc: ValidationError) -> str:
 
 
 @login_required
+@require_GET
 def intervention_index(request, programme_id: int):
     programme = access.access_programme(request.user, programme_id)
     status = request.GET.get("status", "")
@@ -627,6 +626,7 @@ def intervention_upload_result(request, programme_id: int, upload_id: int):
 
 
 @login_required
+@require_GET
 def intervention_upload_rejected(request, programme_id: int, upload_id: int):
     _programme, upload = _managed_upload(request, programme_id, upload_id)
     response = HttpResponse(services.rejected_rows_csv(upload),
