@@ -196,7 +196,7 @@ def proposal_transition(*, proposal: Proposal, action: str, note: str = "",
         if proposal.state not in sources:
             raise VerificationError(
                 INVALID_TRANSITION, code="invalid_transition",
-                params={"state": proposal.get_state_display(), "action": label})
+                params={"state": State(proposal.state).label, "action": label})
         note = (note or "").strip()
         now = timezone.now()
         before = proposal.state

@@ -86,7 +86,7 @@ def test_invalid_transitions_from_draft_are_refused_in_both_languages(
                                      acting_user=actor)
     assert exc.value.code == "invalid_transition"
     with translation.override("id"):
-        assert "Draf" in exc.value.messages[0]
+        assert "Usulan berstatus Draf tidak dapat" in exc.value.messages[0]
     with translation.override("en"):
         assert "A proposal that is Draft cannot be" in exc.value.messages[0]
     proposal.refresh_from_db()
