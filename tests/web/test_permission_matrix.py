@@ -5,6 +5,7 @@ with its expected access, so nothing ships without a decision about who may open
 """
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 ROLES = [
@@ -81,6 +82,18 @@ MATRIX = {
     "programs:new": ({}, LINKAGE),
     "programs:detail": ({"programme_id": "PROGRAMME"}, BANDUNG_WIDE | {"village_operator"}),
     "programs:edit": ({"programme_id": "PROGRAMME"}, DINSOS_LIST),
+    "programs:interventions": ({"programme_id": "PROGRAMME"},
+                               BANDUNG_WIDE | {"village_operator"}),
+    "programs:intervention-new": ({"programme_id": "PROGRAMME"}, DINSOS_LIST),
+    "programs:intervention-edit": (
+        {"programme_id": "PROGRAMME", "intervention_id": "INTERVENTION"}, DINSOS_LIST),
+    "programs:intervention-cancel": (
+        {"programme_id": "PROGRAMME", "intervention_id": "INTERVENTION"}, DINSOS_LIST),
+    "programs:intervention-upload": ({"programme_id": "PROGRAMME"}, DINSOS_LIST),
+    "programs:intervention-upload-result": (
+        {"programme_id": "PROGRAMME", "upload_id": "UPLOAD"}, DINSOS_LIST),
+    "programs:intervention-upload-rejected": (
+        {"programme_id": "PROGRAMME", "upload_id": "UPLOAD"}, DINSOS_LIST),
     "programs:groups": ({}, LINKAGE | {"village_operator"}),
     "programs:group-new": ({}, LINKAGE),
     "programs:group": ({"group_id": "GROUP"}, DINSOS_LIST | {"village_operator"}),
@@ -129,6 +142,7 @@ NOT_GET = {
     "programs:group-member-add",
     "programs:group-member-remove",
     "programs:group-help",
+    "programs:intervention-status",
     "convergence:worklist-plan",
     "organisations:standard-agencies",
     "verification:proposal-step",
@@ -218,9 +232,21 @@ def objects(personas, tmp_path):
 
     group = Group.objects.create(name="KUBE Mawar", kind="kube", region_code="32.04.05.2001",
                                  organisation=personas.dinsos)
+    from konvergen.programs.models import Intervention, InterventionUpload
+
+    intervention = Intervention.objects.create(
+        programme=programme, family=Family.objects.get(source_id="P001"), year=2026,
+        status="planned")
+    status_file = tmp_path / "status.csv"
+    status_file.write_text(f"ID,Status\n{intervention.pk},disalurkan\n", encoding="utf-8")
+    upload = InterventionUpload.objects.create(
+        programme=programme, file_name="status.csv", file_path=str(status_file), sha256="0",
+        headers=["ID", "Status"], mapping={"intervention_id": "ID", "status": "Status"})
     from tests.verification.fixtures import matrix_objects
 
     return {
+        "INTERVENTION": intervention.pk,
+        "UPLOAD": upload.pk,
         "DINSOS": personas.dinsos.pk,
         "GROUP": group.pk,
         "PROGRAMME": programme.pk,
@@ -275,3 +301,73 @@ def test_anonymous_visitors_must_sign_in(client, personas, objects, name):
         assert response.status_code == 200
     else:
         assert response.status_code == 302 and "login" in response.url
+
+
+#: Pages that change something, posted to as every role with a body that changes nothing
+#: (an empty or invalid form): url name -> (kwargs, roles whose request gets through the
+#: access check). The others get 404 (signed in) or the login page; ``"405"`` marks pages
+#: that only answer GET, for everyone.
+POST_MATRIX = {
+    "programs:interventions": ({"programme_id": "PROGRAMME"}, "405"),
+    "programs:intervention-new": ({"programme_id": "PROGRAMME"}, DINSOS_LIST),
+    "programs:intervention-edit": (
+        {"programme_id": "PROGRAMME", "intervention_id": "INTERVENTION"}, DINSOS_LIST),
+    "programs:intervention-cancel": (
+        {"programme_id": "PROGRAMME", "intervention_id": "INTERVENTION"}, DINSOS_LIST),
+    "programs:intervention-status": (
+        {"programme_id": "PROGRAMME", "intervention_id": "INTERVENTION"}, DINSOS_LIST),
+    "programs:intervention-upload": ({"programme_id": "PROGRAMME"}, DINSOS_LIST),
+    "programs:intervention-upload-result": (
+        {"programme_id": "PROGRAMME", "upload_id": "UPLOAD"}, DINSOS_LIST),
+    "programs:intervention-upload-rejected": (
+        {"programme_id": "PROGRAMME", "upload_id": "UPLOAD"}, "405"),
+    "verification:index": ({}, "405"),
+    "verification:proposal-new": ({"kind": "new"}, {"admin", "village_operator"}),
+    "verification:proposal": ({"proposal_id": "PROPOSAL"}, "405"),
+    "verification:proposal-step": ({"proposal_id": "PROPOSAL"},
+                                   {"admin", "tkpk_bandung", "village_operator"}),
+    "verification:proposal-evidence": ({"proposal_id": "PROPOSAL"}, "405"),
+    "verification:musdes-list": ({}, "405"),
+    "verification:musdes-new": ({}, {"admin", "village_operator"}),
+    "verification:musdes": ({"musdes_id": "MUSDES"}, "405"),
+    "verification:musdes-submit": ({"musdes_id": "MUSDES"}, {"admin", "village_operator"}),
+    "verification:musdes-minutes": ({"musdes_id": "MUSDES"}, "405"),
+    "verification:progress-index": ({}, "405"),
+    "verification:progress": ({"code": "32.04"}, "405"),
+    "verification:export": ({"code": "32.04"}, "405"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(POST_MATRIX))
+def test_post_access(personas, objects, name):
+    from konvergen.programs.models import Intervention
+
+    kwargs, allowed = POST_MATRIX[name]
+    url = reverse(name, kwargs={k: objects.get(v, v) for k, v in kwargs.items()})
+    failures = []
+    for role in ROLES:
+        response = personas.client_for(getattr(personas, role)).post(url, {})
+        if allowed == "405":
+            ok = response.status_code == 405
+        elif role in allowed:
+            ok = response.status_code in (200, 302)
+        else:
+            ok = response.status_code == 404
+        if not ok:
+            failures.append(f"{role}: {response.status_code}")
+    anonymous = Client().post(url, {})
+    if allowed != "405" and not (anonymous.status_code == 302 and "login" in anonymous.url):
+        failures.append(f"anonymous: {anonymous.status_code}")
+    assert not failures, "\n".join(failures)
+    # Nothing was changed by the empty posts.
+    assert Intervention.objects.get(pk=objects["INTERVENTION"]).status == "planned"
+
+
+def test_every_verification_url_is_in_the_post_matrix():
+    ours = {n for n in _names() if n.startswith("verification:")}
+    assert ours - set(POST_MATRIX) == set()
+
+
+def test_every_intervention_url_is_in_the_post_matrix():
+    ours = {n for n in _names() if n.startswith("programs:intervention")}
+    assert ours - set(POST_MATRIX) == set()
