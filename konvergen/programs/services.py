@@ -522,7 +522,8 @@ def intervention_to_group(
     with transaction.atomic():
         intervention = Intervention.objects.create(
             programme=programme, group=group, family=None, year=year, status=status,
-            value=value, origin=Intervention.Origin.GROUP, created_by=acting_user if getattr(acting_user, "pk", None) else None,
+            value=value, origin=Intervention.Origin.GROUP,
+            created_by=acting_user if getattr(acting_user, "pk", None) else None,
         )
         audit_record(
             actor=acting_user,

@@ -17,13 +17,13 @@ from konvergen.programs.forms import (
     CancelForm,
     ColumnMappingForm,
     EndMembershipForm,
-    InterventionForm,
-    StatusFileForm,
-    TransitionForm,
     GroupForm,
     GroupHelpForm,
+    InterventionForm,
     MemberForm,
     ProgrammeForm,
+    StatusFileForm,
+    TransitionForm,
     UseListForm,
 )
 from konvergen.programs.models import Group, GroupMember, Intervention, InterventionUpload

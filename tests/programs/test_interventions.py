@@ -152,7 +152,7 @@ def _file(a, b, c):
         "ID Intervensi,NIK,No KK,Status,Tanggal,Jenis Bantuan,Jumlah,Nilai (Rp),Keterangan",
         f"{a.pk},,,Disalurkan,{d1},Beras,10,Rp 150.000,ok",            # 1 good (by id)
         ",3204055506850002,,selesai,,,,,",                              # 2 planned→completed
-        f",,3204050101100003,batal,,,,,",                               # 3 no reason
+        ",,3204050101100003,batal,,,,,",                               # 3 no reason
         "999999,,,disalurkan,,,,,",                                     # 4 unknown id
         f"{a.pk},,,disalurkan,,,,,",                                    # 5 duplicate of 1
         f"{b.pk},,,dikirim,,,,,",                                       # 6 bad status
@@ -237,7 +237,7 @@ def test_rows_found_by_nik_and_kk_and_the_year(personas, tiny_register, programm
     text = "\n".join([
         "nik;no. kk;TAHUN;status",
         f"{person.nik};;;Disalurkan",
-        f";3204050101100003;;disalurkan",  # two years: ambiguous
+        ";3204050101100003;;disalurkan",  # two years: ambiguous
         f";3204050101100003;{TODAY.year};disalurkan",
     ]) + "\n"
     upload = _upload(programme, personas, text)
