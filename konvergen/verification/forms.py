@@ -206,8 +206,8 @@ class CorrectionForm(HousingMixin, _ProposalBase):
         d = self.cleaned_data
         family = {}
         for name in self.fields:
-            if name in ("reason", "evidence") or name.startswith("m") and "_" in name and \
-                    name.split("_", 1)[0][1:].isdigit():
+            if name in ("reason", "evidence") or (name.startswith("m") and "_" in name and \
+                    name.split("_", 1)[0][1:].isdigit()):
                 continue
             if _clean(d.get(name)) != _clean(self.fields[name].initial):
                 family[name] = d.get(name) or ""

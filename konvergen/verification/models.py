@@ -162,3 +162,6 @@ class ProposalEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"#{self.proposal_id} {self.from_state}->{self.to_state}"

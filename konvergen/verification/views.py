@@ -182,7 +182,7 @@ def _file_response(request, path: str, *, obj, region_code: str, what: str):
         raise Http404(access.NOT_FOUND)
     audit_record(actor=request.user, action=f"verification.{what}_download", obj=obj,
                  region_code=region_code, changes={"file": file.name})
-    return FileResponse(open(file, "rb"), as_attachment=True, filename=file.name)  # noqa: SIM115
+    return FileResponse(open(file, "rb"), as_attachment=True, filename=file.name)
 
 
 @login_required
