@@ -36,6 +36,7 @@ from konvergen.programs.models import GroupMember, Intervention, Programme
 from konvergen.registry import jobs
 from konvergen.registry.bulk import constant_column, fetch_arrow, insert_table
 from konvergen.registry.models import Dataset, Family, FamilyRecord, Person, Snapshot
+from konvergen.registry.selectors import head_snapshot_id
 from konvergen.welfare.models import FamilyWelfare, WelfareRun
 
 log = logging.getLogger(__name__)
@@ -219,11 +220,19 @@ def programmes_for(region_code: str):
 
 
 def _families(snapshot: Snapshot) -> pa.Table:
+    """The classified families of a snapshot with their desil. The dataset's latest snapshot
+    was classified on the register across sources, so each family's desil is that of its
+    current record (which may belong to another source's snapshot)."""
     fw, fr = FamilyWelfare._meta.db_table, FamilyRecord._meta.db_table
+    record_snapshot = "w.snapshot_id"
+    join = ""
+    if head_snapshot_id(snapshot.dataset_id) == snapshot.pk:
+        join = f"JOIN {Family._meta.db_table} f ON f.id = w.family_id "
+        record_snapshot = "f.last_snapshot_id"
     return fetch_arrow(
         connection,
-        f"SELECT w.family_id, w.region_code, r.desil, w.status, w.needs FROM {fw} w "
-        f"JOIN {fr} r ON r.snapshot_id = w.snapshot_id AND r.family_id = w.family_id "
+        f"SELECT w.family_id, w.region_code, r.desil, w.status, w.needs FROM {fw} w {join}"
+        f"JOIN {fr} r ON r.snapshot_id = {record_snapshot} AND r.family_id = w.family_id "
         f"WHERE w.snapshot_id = %s",
         [snapshot.pk],
     )

@@ -18,6 +18,7 @@ from konvergen.audit.services import audit_record, model_changes
 from konvergen.regions.models import Region
 from konvergen.registry import bulk
 from konvergen.registry.models import Family, FamilyRecord, PersonRecord, Snapshot
+from konvergen.registry.selectors import head_snapshot_id
 from konvergen.welfare import engine
 from konvergen.welfare.models import (
     FamilyWelfare,
@@ -143,12 +144,7 @@ def snapshot_tables(snapshot_id: int, *, register_of: int | None = None
 
 def is_head(snapshot: Snapshot) -> bool:
     """Whether ``snapshot`` is its dataset's latest by date (the one dashboards show)."""
-    return head_snapshot(snapshot.dataset_id) == snapshot.pk
-
-
-def head_snapshot(dataset_id: int) -> int | None:
-    return (Snapshot.objects.filter(dataset_id=dataset_id).order_by("-snapshot_date", "-id")
-            .values_list("id", flat=True).first())
+    return head_snapshot_id(snapshot.dataset_id) == snapshot.pk
 
 
 # --- Recompute ------------------------------------------------------------------------------
@@ -234,7 +230,7 @@ def welfare_recompute_after_import(*, snapshot: Snapshot, acting_user=None) -> N
         welfare_recompute(snapshot=snapshot, acting_user=acting_user)
         # A snapshot dated before another source's latest changes the register that the
         # latest stands for: that one is recomputed too.
-        head = head_snapshot(snapshot.dataset_id)
+        head = head_snapshot_id(snapshot.dataset_id)
         if head != snapshot.pk and WelfareRun.objects.filter(snapshot_id=head).exists():
             welfare_recompute(snapshot=Snapshot.objects.get(pk=head), acting_user=acting_user)
     except Exception:

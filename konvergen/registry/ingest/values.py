@@ -14,12 +14,19 @@ import re
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 # DuckDB expression with the same result as value_key() for the column placeholder {x}.
-VALUE_KEY_SQL = "trim(regexp_replace(lower({x}), '[^0-9a-z]+', ' ', 'g'))"
+VALUE_KEY_SQL = ("trim(regexp_replace(lower(replace(replace({x}, '>', ' lebih dari '), '<',"
+                 " ' kurang dari ')), '[^0-9a-z]+', ' ', 'g'))")
 
 
 def value_key(value: str) -> str:
-    """The lookup key of a raw value."""
-    return _NOT_ALNUM.sub(" ", str(value).lower()).strip()
+    """The lookup key of a raw value. Comparison signs are words, not punctuation: "Gas > 3
+    kg" is "gas lebih dari 3 kg", never "Gas 3 kg".
+
+    >>> value_key("Gas > 3 kg") == value_key("Gas Lebih dari 3 kg") != value_key("Gas 3 kg")
+    True
+    """
+    text = str(value).replace(">", " lebih dari ").replace("<", " kurang dari ")
+    return _NOT_ALNUM.sub(" ", text.lower()).strip()
 
 
 _TRUE = ["ya", "y", "iya", "1", "true", "benar", "ada", "yes", "sudah", "padan", "ok"]
