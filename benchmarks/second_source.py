@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from import_register import konvergen, prepare_database, run  # noqa: E402
+from import_register import konvergen, prepare_database, run
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
