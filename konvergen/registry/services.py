@@ -211,6 +211,18 @@ def register_import(
     return ImportOutcome(snapshot=snapshot, summary=summary)
 
 
+def register_refresh(dataset_id: int, acting_user_id: int | None = None) -> None:
+    """Run the after-import work again on the register as it stands (after a village
+    decision changed it): local decisions, welfare, convergence of the latest snapshot."""
+    from django.contrib.auth import get_user_model
+
+    head = Snapshot.objects.filter(dataset_id=dataset_id).order_by("-snapshot_date", "-id").first()
+    if head is None:
+        return
+    user = get_user_model().objects.filter(pk=acting_user_id).first() if acting_user_id else None
+    hooks.run_after_import(snapshot=head, acting_user=user)
+
+
 # --- Background jobs (the browser's upload) ------------------------------------------------
 
 

@@ -17,7 +17,16 @@ from django.utils.translation import gettext_lazy as _
 
 from konvergen.accounts import access
 from konvergen.audit.services import audit_record
-from konvergen.registry.models import Dataset, Family, FamilyRecord, Person, PersonRecord
+from konvergen.registry import jobs
+from konvergen.registry.models import (
+    Dataset,
+    Family,
+    FamilyRecord,
+    Person,
+    PersonRecord,
+    Snapshot,
+)
+from konvergen.registry.services import register_refresh
 from konvergen.verification.models import Correction, Musdes, Proposal, ProposalEvent
 
 State, Kind = Proposal.State, Proposal.Kind
@@ -228,6 +237,9 @@ def proposal_transition(*, proposal: Proposal, action: str, note: str = "",
             # A local decision takes effect at once, by the same path as after an import.
             dataset = Dataset.objects.get(pk=proposal.family.dataset_id)
             local_decisions_apply(dataset=dataset, acting_user=acting_user)
+            # The figures (welfare, convergence) follow in the background.
+            user_id = getattr(acting_user, "pk", None)
+            transaction.on_commit(lambda: jobs.start(register_refresh, dataset.pk, user_id))
     return proposal
 
 
@@ -261,15 +273,20 @@ def proposal_reject(*, proposal, note, acting_user):
 
 def _agreed_deactivations(pending, snapshot) -> list[int]:
     """Deactivations the snapshot agrees with: it no longer holds a family that an earlier
-    snapshot of the same source held."""
+    snapshot of the same source held, and no other source's latest snapshot holds it
+    (otherwise the family would come back as soon as the decision stopped applying)."""
     earlier = FamilyRecord.objects.filter(
         family_id=OuterRef("family_id"), snapshot__dataset_id=snapshot.dataset_id,
         snapshot__id__lt=snapshot.pk)
     source = getattr(snapshot, "source", None)
     if source:
         earlier = earlier.filter(snapshot__source=source)
-    in_snapshot = FamilyRecord.objects.filter(family_id=OuterRef("family_id"),
-                                              snapshot_id=snapshot.pk)
+    latest: dict[str, int] = {}
+    for pk, src in (Snapshot.objects.filter(dataset_id=snapshot.dataset_id)
+                    .order_by("snapshot_date", "id").values_list("id", "source")):
+        latest[src] = pk
+    in_snapshot = FamilyRecord.objects.filter(
+        family_id=OuterRef("family_id"), snapshot_id__in=[snapshot.pk, *latest.values()])
     return list(pending.filter(kind=Kind.DEACTIVATION).filter(Exists(earlier))
                 .exclude(Exists(in_snapshot)).values_list("pk", flat=True))
 
