@@ -17,8 +17,8 @@ from konvergen.registry.models import (
 )
 
 
-def datasets_for(user) -> QuerySet:
-    scopes = access.scope_codes(user, feature="register")
+def datasets_for(user, *, feature: str = "register") -> QuerySet:
+    scopes = access.scope_codes(user, feature=feature)
     return Dataset.objects.filter(access.scope_q(scopes, "region__code")).select_related("region")
 
 

@@ -22,11 +22,11 @@ from django.utils import timezone
 
 from konvergen.audit.services import audit_record
 from konvergen.regions.models import Level, Region
-from konvergen.registry import hooks, store
+from konvergen.registry import hooks, jobs, store
 from konvergen.registry.diff import snapshot_diff
 from konvergen.registry.ingest.pipeline import PreparedRegister, prepare_register
 from konvergen.registry.ingest.readers import IngestFileError
-from konvergen.registry.models import Dataset, ImportJob, Snapshot
+from konvergen.registry.models import Dataset, ImportJob, Snapshot, Source
 
 Progress = Callable[[str, int], None]
 log = logging.getLogger(__name__)
@@ -74,6 +74,31 @@ def dataset_get_or_create(*, source: str, region: Region, acting_user=None) -> D
                 region_code=region.code,
                 changes={"source": source},
             )
+    return dataset
+
+
+AUTHORITY_INVALID = (
+    "Urutan sumber harus memuat setiap sumber tepat sekali: {sources}. / "
+    "The source order must name every source exactly once: {sources}."
+)
+
+
+def dataset_authority_set(*, dataset: Dataset, order: list[str], acting_user) -> Dataset:
+    """Set which source a region trusts first for its families' current values, then
+    recompute the register (current values, welfare, convergence) in the background."""
+    if sorted(order) != sorted(Source.values):
+        raise RegisterImportError(AUTHORITY_INVALID.format(sources=", ".join(Source.values)))
+    with transaction.atomic():
+        dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        before = dataset.authority_order
+        dataset.authority = list(order)
+        dataset.save(update_fields=["authority"])
+        store.reapply_authority(dataset)
+        audit_record(actor=acting_user, action="registry.authority_set", obj=dataset,
+                     region_code=dataset.region_id,
+                     changes={"authority": {"before": before, "after": list(order)}})
+        user_id = getattr(acting_user, "pk", None)
+        transaction.on_commit(lambda: jobs.start(register_refresh, dataset.pk, user_id))
     return dataset
 
 

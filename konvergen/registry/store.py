@@ -22,6 +22,7 @@ from konvergen.registry.models import (
     Person,
     PersonAlias,
     PersonRecord,
+    Snapshot,
 )
 
 log = logging.getLogger(__name__)
@@ -139,8 +140,6 @@ class _SnapshotView:
     one for its own) and the authority order that ranks them."""
 
     def __init__(self, snapshot):
-        from konvergen.registry.models import Snapshot  # the models module imports nothing here
-
         self.snapshot = snapshot
         rows = list(Snapshot.objects.filter(dataset_id=snapshot.dataset_id)
                     .order_by("snapshot_date", "id").values_list("id", "source"))
@@ -153,6 +152,12 @@ class _SnapshotView:
         order = snapshot.dataset.authority_order
         self.rank = {src: order.index(src) if src in order else len(order)
                      for src in set(self.source_of.values()) | {snapshot.source}}
+
+    def snapshot_ranks(self, snapshot_ids) -> pa.Array:
+        """The authority rank (0 = best) of the source of each snapshot id."""
+        snap_ids = pa.array(list(self.source_of), pa.int64())
+        ranks = pa.array([self.rank[self.source_of[i]] for i in self.source_of], pa.int64())
+        return ranks.take(pc.index_in(snapshot_ids, value_set=snap_ids))
 
     @property
     def multi_source(self) -> bool:
@@ -171,10 +176,8 @@ class _SnapshotView:
         last = stored.column("last_snapshot_id").cast(pa.int64()).take(
             pc.index_in(family_pk, value_set=stored.column("id").cast(pa.int64())))
         mine = self.rank[self.snapshot.source]
-        snap_ids = list(self.source_of)
-        rank_of_snap = pa.array([self.rank[self.source_of[i]] for i in snap_ids], pa.int64())
         latest_ids = pa.array(list(self.latest.values()), pa.int64())
-        last_rank = rank_of_snap.take(pc.index_in(last, value_set=pa.array(snap_ids, pa.int64())))
+        last_rank = self.snapshot_ranks(last)
         better_or_same = pc.less_equal(pa.scalar(mine, pa.int64()), last_rank.fill_null(10**6))
         stale = pc.invert(pc.is_in(last, value_set=latest_ids))
         takes = pc.or_(pc.or_(is_new, pc.fill_null(better_or_same, True)),
@@ -202,24 +205,25 @@ class _SnapshotView:
                 f" AND NOT EXISTS (SELECT 1 FROM {record._meta.db_table} r"
                 f" WHERE r.{key} = {table}.id AND r.snapshot_id IN ({marks}))",
                 [False, dataset_id, True, *latest])
-        self._fall_back(latest)
+        self.choose_best(latest)
 
-    def _fall_back(self, latest: list[int]) -> None:
+    def choose_best(self, latest: list[int], *, everyone: bool = False) -> None:
         """Current families whose values came from a snapshot that is no longer its source's
-        latest (the source dropped them) take their best record among the latest snapshots."""
+        latest (the source dropped them) — or, with ``everyone``, all current families —
+        take their best record among the latest snapshots."""
         marks = ", ".join(["%s"] * len(latest))
         family, person = Family._meta.db_table, Person._meta.db_table
-        candidates = bulk.fetch_arrow(
+        stale = "" if everyone else f" AND f.last_snapshot_id NOT IN ({marks})"
+        candidates = bulk.fetch_typed(
             connection,
-            f"SELECT r.family_id, r.snapshot_id FROM {family} f"
-            f" JOIN {FamilyRecord._meta.db_table} r ON r.family_id = f.id"
-            f" WHERE f.dataset_id = %s AND f.is_current = %s"
-            f" AND f.last_snapshot_id NOT IN ({marks}) AND r.snapshot_id IN ({marks})",
-            [self.snapshot.dataset_id, True, *latest, *latest])
+            f"{family} f JOIN {FamilyRecord._meta.db_table} r ON r.family_id = f.id"
+            f" WHERE f.dataset_id = %s AND f.is_current = %s{stale} AND r.snapshot_id IN"
+            f" ({marks})",
+            [self.snapshot.dataset_id, True, *([] if everyone else latest), *latest],
+            {"family_id": pa.int64(), "snapshot_id": pa.int64()}, prefix="r.")
         if candidates.num_rows == 0:
             return
-        rank = pa.array([self.rank[self.source_of.get(int(s), self.snapshot.source)]
-                         for s in candidates.column("snapshot_id").to_pylist()], pa.int64())
+        rank = self.snapshot_ranks(candidates.column("snapshot_id"))
         best = (candidates.append_column("rank", rank)
                 .sort_by([("family_id", "ascending"), ("rank", "ascending")]))
         first = pc.not_equal(best.column("family_id").to_numpy(),
@@ -246,6 +250,16 @@ class _SnapshotView:
             f" ON r.family_id = t.family_id AND r.snapshot_id = t.snapshot_id"
             f" WHERE {person}.id = r.person_id")
         _execute(f"DROP TABLE {tmp}")
+
+
+def reapply_authority(dataset) -> None:
+    """After the dataset's authority order changed: every current family takes its values
+    from its best record among the sources' latest snapshots (its members follow)."""
+    last = Snapshot.objects.filter(dataset_id=dataset.pk).order_by("snapshot_date", "id").last()
+    if last is None:
+        return
+    view = _SnapshotView(last)
+    view.choose_best(sorted(view.latest.values()), everyone=True)
 
 
 def _source_keys(model, alias, key: str, dataset_id: int, source: str) -> pa.Table:

@@ -19,6 +19,7 @@ urlpatterns = [
         views.snapshot_diff_xlsx,
         name="snapshot-diff",
     ),
+    path("datasets/<int:dataset_id>/authority/", views.dataset_authority, name="authority"),
     path("families/", views.family_search, name="families"),
     path("families/<int:family_id>/", views.family_detail, name="family"),
 ]

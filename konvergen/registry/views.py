@@ -2,6 +2,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
@@ -18,8 +19,10 @@ from konvergen.regions.models import Level, Region
 from konvergen.registry import jobs, selectors
 from konvergen.registry.diff import DIFF_COLUMNS, KINDS, diff_rows
 from konvergen.registry.forms import ImportForm
-from konvergen.registry.models import ImportIssue, ImportJob, Snapshot
+from konvergen.registry.models import ImportIssue, ImportJob, Snapshot, Source
 from konvergen.registry.services import (
+    RegisterImportError,
+    dataset_authority_set,
     dataset_get_or_create,
     import_job_create,
     import_job_run,
@@ -39,8 +42,35 @@ def register_home(request):
             "snapshots": selectors.snapshots_for(request.user)[:20],
             "jobs": selectors.import_jobs_for(request.user)[:10],
             "can_import": access.has_feature(request.user, "register_import"),
+            "datasets": selectors.datasets_for(request.user, feature="register_import")
+            if access.has_feature(request.user, "register_import") else [],
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dataset_authority(request, dataset_id: int):
+    """Which source the region trusts first for its families' current values."""
+    dataset = access.access_dataset(request.user, dataset_id, feature="register_import")
+    error = None
+    if request.method == "POST":
+        order = [s for s in request.POST.getlist("order") if s]
+        try:
+            dataset_authority_set(dataset=dataset, order=order, acting_user=request.user)
+        except RegisterImportError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("Source order saved; the figures are being recomputed."))
+            return redirect("registry:authority", dataset_id=dataset.pk)
+    order = dataset.authority_order
+    held = set(dataset.snapshots.values_list("source", flat=True))
+    return render(request, "registry/authority.html", {
+        "dataset": dataset, "error": error,
+        "rows": [{"position": n, "source": s, "label": Source(s).label, "held": s in held,
+                  "choices": [(m, Source(m).label) for m in Source.values]}
+                 for n, s in enumerate(order, start=1)],
+    })
 
 
 def _import_regions(user) -> list[Region]:

@@ -22,7 +22,10 @@ def test_upload_progress_report_and_profile(live_personas, page, settings, tmp_p
         rows = list(csv.reader(handle))
     bad = list(rows[1])
     bad[rows[0].index("ID Keluarga P3KE")] = "RUSAK-1"
-    bad[rows[0].index("Desil Kesejahteraan")] = "12"
+    # A desa code no region list knows cannot be placed: the row is rejected (a bad NIK or
+    # desil would be kept and flagged instead).
+    region_column = next(h for h in rows[0] if h.startswith("Kode"))
+    bad[rows[0].index(region_column)] = "32.04.99.9999"
     with open(families, "a", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerow(bad)
     bad_row = len(rows)  # 1-based data row of the appended line
@@ -49,7 +52,7 @@ def test_upload_progress_report_and_profile(live_personas, page, settings, tmp_p
     download_info.value.save_as(path)
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
     assert rows[0][:5] == ["Berkas", "Baris", "Kolom", "Nilai", "Alasan"]
-    assert ["families", bad_row, "Desil Kesejahteraan", "12"] == rows[1][:4]
+    assert ["families", bad_row, region_column, "32.04.99.9999"] == rows[1][:4]
 
     page.goto("/register/families/?q=")
     page.locator("#families tbody a").first.click()

@@ -3,8 +3,11 @@ from P3KE links onto the same families and persons instead of doubling them."""
 
 import datetime as dt
 
+import pytest
+from django.test import Client
 from django.urls import reverse
 
+from konvergen.audit.models import AuditEntry
 from konvergen.registry.models import (
     Family,
     FamilyAlias,
@@ -13,7 +16,12 @@ from konvergen.registry.models import (
     PersonAlias,
     Snapshot,
 )
-from konvergen.registry.services import dataset_get_or_create, register_import
+from konvergen.registry.services import (
+    RegisterImportError,
+    dataset_authority_set,
+    dataset_get_or_create,
+    register_import,
+)
 from konvergen.welfare.models import FamilyWelfare
 from tests.conftest import tiny_p3ke_rows, write_p3ke
 
@@ -177,3 +185,36 @@ def test_the_family_profile_shows_each_source_side_by_side(personas, tmp_path):
     # Search finds the family under either source's ID, once.
     found = client.get(reverse("registry:families"), {"q": "DTKS-91"}).content.decode()
     assert found.count(reverse("registry:family", args=[asep.pk])) == 1
+
+
+def test_changing_the_source_order_recomputes_the_current_values(personas, tmp_path, settings):
+    settings.KONVERGEN_JOB_RUNNER = "inline"
+    first = _import(personas.bandung, write_p3ke(tmp_path, *tiny_p3ke_rows()), "p3ke",
+                    dt.date(2026, 1, 15))
+    families, members = as_dtks(*tiny_p3ke_rows())
+    families[1] = families[1].replace("KP. CIBIRU RT 003 RW 002", "KP. CIBIRU RT 009 RW 002")
+    dtks = _import(personas.bandung, write_dtks(tmp_path, families, members, "-d"), "dtks",
+                   dt.date(2026, 2, 1))
+    siti = Family.objects.get(source_id="P002")
+    assert siti.address == "KP. CIBIRU RT 009 RW 002"  # DTKS outranks P3KE by default
+
+    dataset = first.snapshot.dataset
+    with pytest.raises(RegisterImportError):
+        dataset_authority_set(dataset=dataset, order=["p3ke"], acting_user=personas.admin)
+    order = ["p3ke", "dtsen", "dtks", "canonical"]
+    dataset_authority_set(dataset=dataset, order=order, acting_user=personas.admin)
+    siti.refresh_from_db()
+    assert siti.address == "KP. CIBIRU RT 003 RW 002"
+    assert set(Family.objects.values_list("last_snapshot_id", flat=True)) == {first.snapshot.pk}
+    assert set(Person.objects.values_list("last_snapshot_id", flat=True)) == {first.snapshot.pk}
+    assert AuditEntry.objects.filter(action="registry.authority_set").count() == 1
+    # Back to DTKS first, through the page.
+    client = Client()
+    client.force_login(personas.tkpk_bandung)
+    url = reverse("registry:authority", args=[dataset.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"order": ["dtks", "p3ke", "dtsen", "canonical"]})
+    assert response.status_code == 302
+    siti.refresh_from_db()
+    assert siti.address == "KP. CIBIRU RT 009 RW 002"
+    assert siti.last_snapshot_id == dtks.snapshot.pk

@@ -62,6 +62,7 @@ MATRIX = {
     "registry:snapshot": ({"snapshot_id": "SNAPSHOT"}, BANDUNG_WIDE),
     "registry:snapshot-issues": ({"snapshot_id": "SNAPSHOT", "kind": "flag"}, BANDUNG_WIDE),
     "registry:snapshot-diff": ({"snapshot_id": "SNAPSHOT", "kind": "families_new"}, BANDUNG_WIDE),
+    "registry:authority": ({"dataset_id": "DATASET"}, {"admin", "tkpk_bandung"}),
     "registry:families": ({}, WITH_REGION),
     "registry:family": ({"family_id": "FAMILY"}, BANDUNG_WIDE | {"village_operator"}),
     "welfare:values": ({"code": "32.04"}, BANDUNG_WIDE),
@@ -254,6 +255,7 @@ def objects(personas, tmp_path):
         "LIST": blist.pk,
         "JOB": jobs[1].pk,
         "SNAPSHOT": jobs[1].snapshot_id,
+        "DATASET": dataset.pk,
         "FAMILY": Family.objects.get(source_id="P001").pk,
         **matrix_objects(personas, tmp_path),
     }
@@ -308,6 +310,7 @@ def test_anonymous_visitors_must_sign_in(client, personas, objects, name):
 #: access check). The others get 404 (signed in) or the login page; ``"405"`` marks pages
 #: that only answer GET, for everyone.
 POST_MATRIX = {
+    "registry:authority": ({"dataset_id": "DATASET"}, {"admin", "tkpk_bandung"}),
     "programs:interventions": ({"programme_id": "PROGRAMME"}, "405"),
     "programs:intervention-new": ({"programme_id": "PROGRAMME"}, DINSOS_LIST),
     "programs:intervention-edit": (
