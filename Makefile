@@ -49,9 +49,11 @@ demo: install ## Set up the demo region and serve the app on http://127.0.0.1:80
 	$(KONVERGEN) migrate --no-input -v0
 	$(KONVERGEN) regions load
 	$(KONVERGEN) demo-setup --region $(DEMO_REGION)
-	$(KONVERGEN) synth --region $(DEMO_REGION) --families $(DEMO_FAMILIES) --seed 1 --out var/demo --force -v0
+	$(KONVERGEN) synth --region $(DEMO_REGION) --families $(DEMO_FAMILIES) --seed 1 --dtsen --out var/demo --force -v0
 	$(KONVERGEN) import-register --region $(DEMO_REGION) --snapshot-date 2026-01-15 \
 	  --families var/demo/p3ke_keluarga.csv --members var/demo/p3ke_anggota_keluarga.csv
+	$(KONVERGEN) import-register --region $(DEMO_REGION) --snapshot-date 2026-03-01 --source dtsen \
+	  --families var/demo/dtsen_keluarga.csv --members var/demo/dtsen_anggota_keluarga.csv
 	$(KONVERGEN) demo-programmes --region $(DEMO_REGION) --lists var/demo
 	$(KONVERGEN) runserver 127.0.0.1:8000
 

@@ -70,7 +70,7 @@ def measure(backend: str, n: int, folder: Path, env: dict) -> dict:
     rows = summary["families_accepted"] + summary["persons_accepted"]
     check = subprocess.run(
         [PY, str(ROOT / "benchmarks" / "second_source.py"), "--check", str(folder)],
-        env=env, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+        env=env, stdout=subprocess.PIPE, text=True, check=True).stdout.strip().splitlines()[-1]
     return {"backend": backend, "register_families": n,
             "families": summary["families_accepted"], "persons": summary["persons_accepted"],
             "families_linked": summary["families_linked"],
@@ -137,7 +137,7 @@ def main() -> int:
                     result = json.loads(subprocess.run(
                         [PY, str(ROOT / "scripts" / "with_postgres.py"), "--", PY, __file__,
                          "--child", str(n), str(folders[n])],
-                        env=env, capture_output=True, text=True, check=True).stdout
+                        env=env, stdout=subprocess.PIPE, text=True, check=True).stdout
                         .strip().splitlines()[-1])
             results.append(result)
             print(json.dumps(result), flush=True)

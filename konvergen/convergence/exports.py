@@ -6,7 +6,7 @@ import pyarrow.compute as pc
 from django.db import connection
 from django.db.models import Q
 
-from konvergen.convergence.services import latest_snapshot
+from konvergen.convergence.services import latest_snapshot, record_snapshot_column
 from konvergen.programs.models import GroupMember, Intervention, Programme
 from konvergen.registry.bulk import fetch_arrow
 from konvergen.registry.models import Dataset, Family, FamilyRecord, Person
@@ -30,8 +30,9 @@ def _datasets(region_code: str | None):
 
 
 def families_table(region_code: str | None = None) -> pa.Table:
-    """One row per family of each dataset's latest classified snapshot, with a 0/1 column
-    per need indicator (the union of the snapshots' indicator codes)."""
+    """One row per family of each dataset's latest classified snapshot (on the latest one:
+    every current family of the register across sources, with its current desil), with a 0/1
+    column per need indicator (the union of the snapshots' indicator codes)."""
     parts = []
     codes: list[str] = []
     for dataset in _datasets(region_code):
@@ -46,8 +47,8 @@ def families_table(region_code: str | None = None) -> pa.Table:
         rows = fetch_arrow(
             connection,
             f"SELECT f.source_id AS family_id, w.region_code AS desa_code, r.desil, w.status, "
-            f"w.needs FROM {fw} w JOIN {fr} r ON r.snapshot_id = w.snapshot_id "
-            f"AND r.family_id = w.family_id JOIN {fm} f ON f.id = w.family_id "
+            f"w.needs FROM {fw} w JOIN {fm} f ON f.id = w.family_id JOIN {fr} r"
+            f" ON r.snapshot_id = {record_snapshot_column(snapshot)} AND r.family_id = w.family_id "
             f"WHERE w.snapshot_id = %s ORDER BY f.source_id",
             [snapshot.pk],
         )

@@ -219,21 +219,25 @@ def programmes_for(region_code: str):
     )
 
 
-def _families(snapshot: Snapshot) -> pa.Table:
-    """The classified families of a snapshot with their desil. The dataset's latest snapshot
-    was classified on the register across sources, so each family's desil is that of its
-    current record (which may belong to another source's snapshot)."""
-    fw, fr = FamilyWelfare._meta.db_table, FamilyRecord._meta.db_table
-    record_snapshot = "w.snapshot_id"
-    join = ""
+def record_snapshot_column(snapshot: Snapshot) -> str:
+    """Which snapshot's record holds a classified family's values, as SQL over ``w``
+    (its welfare row) and ``f`` (the family). The dataset's latest snapshot was classified
+    on the register across sources, so there it is the family's current record (which may
+    belong to another source's snapshot); an older snapshot's are its own records."""
     if head_snapshot_id(snapshot.dataset_id) == snapshot.pk:
-        join = f"JOIN {Family._meta.db_table} f ON f.id = w.family_id "
-        record_snapshot = "f.last_snapshot_id"
+        return "f.last_snapshot_id"
+    return "w.snapshot_id"
+
+
+def _families(snapshot: Snapshot) -> pa.Table:
+    """The classified families of a snapshot with their desil."""
+    fw, fr, fm = FamilyWelfare._meta.db_table, FamilyRecord._meta.db_table, Family._meta.db_table
     return fetch_arrow(
         connection,
-        f"SELECT w.family_id, w.region_code, r.desil, w.status, w.needs FROM {fw} w {join}"
-        f"JOIN {fr} r ON r.snapshot_id = {record_snapshot} AND r.family_id = w.family_id "
-        f"WHERE w.snapshot_id = %s",
+        f"SELECT w.family_id, w.region_code, r.desil, w.status, w.needs FROM {fw} w "
+        f"JOIN {fm} f ON f.id = w.family_id JOIN {fr} r"
+        f" ON r.snapshot_id = {record_snapshot_column(snapshot)} AND r.family_id = w.family_id"
+        f" WHERE w.snapshot_id = %s",
         [snapshot.pk],
     )
 

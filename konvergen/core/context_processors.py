@@ -8,6 +8,7 @@ NAVIGATION = [
     ("regions", "regions:index", _("Regions")),
     ("register", "registry:families", _("Families")),
     ("register_import", "registry:home", _("Register imports")),
+    ("verification", "verification:index", _("Village verification")),
     ("linkage", "linkage:index", _("Lists and linkage")),
     ("programmes", "programs:index", _("Programmes")),
     ("stakeholders", "organisations:index", _("Stakeholders")),

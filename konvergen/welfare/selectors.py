@@ -317,11 +317,18 @@ def family_needs(family_id: int, snapshot_id: int) -> dict | None:
 
 
 def _member_needs(family_id: int, run: WelfareRun, labels: dict[str, dict]) -> list[dict]:
-    """Members of the family in the run's snapshot with the needs each one triggers."""
-    from konvergen.registry.models import PersonRecord
+    """Members of the family as the run classified them, with the needs each one triggers:
+    the run's snapshot's records, or, for the dataset's latest snapshot (classified on the
+    register across sources), the family's current record's."""
+    from konvergen.registry.models import Family, PersonRecord
+    from konvergen.registry.selectors import head_snapshot_id
 
+    snapshot_id = run.snapshot_id
+    if head_snapshot_id(run.snapshot.dataset_id) == snapshot_id:
+        snapshot_id = (Family.objects.filter(pk=family_id)
+                       .values_list("last_snapshot_id", flat=True).first())
     fields = ["person_id", "family_id", *[c for c in PERSON_INPUT if c != "family_id"]]
-    members = list(PersonRecord.objects.filter(family_id=family_id, snapshot_id=run.snapshot_id)
+    members = list(PersonRecord.objects.filter(family_id=family_id, snapshot_id=snapshot_id)
                    .order_by("row_number").values("name", *fields))
     if not members:
         return []

@@ -32,8 +32,9 @@ def test_demo_programmes_fill_the_convergence_figures(personas, tmp_path, capsys
 
 def test_the_demo_path_dashboard_equals_a_recomputation_from_the_exports(personas, tmp_path,
                                                                           capsys):
-    """``make demo``'s own steps (demo-setup, synth, import-register, demo-programmes; the
-    region list is the test subset), then the dashboard against the exported CSVs."""
+    """``make demo``'s own steps (demo-setup, synth, the P3KE and then the DTSEN import,
+    demo-programmes; the region list is the test subset), then the dashboard against the
+    exported CSVs."""
     import csv
 
     from django.urls import reverse
@@ -43,10 +44,13 @@ def test_the_demo_path_dashboard_equals_a_recomputation_from_the_exports(persona
     year = "2026"
     call_command("demo-setup", "--region", "32.04")
     call_command("synth", "--region", "32.04", "--families", "3000", "--seed", "1",
-                 "--out", str(tmp_path), "--force", "-v0")
+                 "--dtsen", "--out", str(tmp_path), "--force", "-v0")
     call_command("import-register", "--region", "32.04", "--snapshot-date", "2026-01-15",
                  "--families", str(tmp_path / "p3ke_keluarga.csv"),
                  "--members", str(tmp_path / "p3ke_anggota_keluarga.csv"))
+    call_command("import-register", "--region", "32.04", "--snapshot-date", "2026-03-01",
+                 "--source", "dtsen", "--families", str(tmp_path / "dtsen_keluarga.csv"),
+                 "--members", str(tmp_path / "dtsen_anggota_keluarga.csv"))
     call_command("demo-programmes", "--region", "32.04", "--lists", str(tmp_path),
                  "--year", year)
     capsys.readouterr()

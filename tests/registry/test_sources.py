@@ -14,6 +14,7 @@ from konvergen.registry.models import (
     FamilyRecord,
     Person,
     PersonAlias,
+    PersonRecord,
     Snapshot,
 )
 from konvergen.registry.services import (
@@ -23,6 +24,7 @@ from konvergen.registry.services import (
     register_import,
 )
 from konvergen.welfare.models import FamilyWelfare
+from konvergen.welfare.selectors import family_needs
 from tests.conftest import tiny_p3ke_rows, write_p3ke
 
 
@@ -139,6 +141,12 @@ def test_a_family_stays_current_while_any_source_holds_it(personas, tmp_path):
     assert current_counts(dataset_id) == (3, 7)
     ujang = Family.objects.get(source_id="P003")
     assert ujang.is_current and ujang.last_snapshot_id == dtks.snapshot.pk
+    # The latest snapshot's classification shows his members as DTKS holds them.
+    needs = family_needs(ujang.pk, p3ke2.snapshot.pk)
+    assert [m["name"] for m in needs["members"]] == list(
+        PersonRecord.objects.filter(snapshot=dtks.snapshot, family=ujang)
+        .order_by("row_number").values_list("name", flat=True))
+    assert needs["members"]
     # The next DTKS snapshot drops it too: now no source holds it.
     families, members = as_dtks(*tiny_p3ke_rows())
     _import(personas.bandung,

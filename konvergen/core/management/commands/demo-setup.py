@@ -54,6 +54,8 @@ class Command(BaseCommand):
                 ("admin", "Admin Konvergen", None, None, None, True),
                 ("tkpk", "Sekretariat TKPK", Role.TKPK, kab, None, False),
                 ("dinsos", "Petugas Dinas Sosial", Role.AGENCY, kab, orgs["Dinsos"], False),
+                ("verifikator", "Verifikator Dinas Sosial", Role.DINSOS, kab, None,
+                 False),
                 ("baznas", "Mitra BAZNAS", Role.PARTNER, kab, orgs["BAZNAS"], False),
                 ("desa", f"Operator Desa {desa.name}", Role.VILLAGE, desa, None, False),
                 ("bupati", "Pimpinan Daerah", Role.VIEWER, kab, None, False),
@@ -83,4 +85,4 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Akun demo / demo accounts:"))
         for username, password, role, scope in accounts:
             where = f"{scope.code} {scope.name}" if scope else "Indonesia"
-            self.stdout.write(f"  {username:8} {password:14} {role:9} {where}")
+            self.stdout.write(f"  {username:11} {password:14} {role:9} {where}")
