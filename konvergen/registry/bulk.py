@@ -169,6 +169,10 @@ def _cast_text(table: pa.Table, schema: dict[str, pa.DataType]) -> pa.Table:
     return pa.table(columns, names=list(schema))
 
 
+def _empty(schema: dict[str, pa.DataType]) -> pa.Table:
+    return pa.table({n: pa.array([], t) for n, t in schema.items()})
+
+
 def fetch_typed(connection, source: str, params: list | tuple,
                 schema: dict[str, pa.DataType], *, prefix: str = "") -> pa.Table:
     """``SELECT`` the ``schema`` columns (each ``prefix`` + name) ``FROM source`` (a table
@@ -187,6 +191,8 @@ def fetch_typed(connection, source: str, params: list | tuple,
             with cursor.cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:
                 for chunk in copy:
                     buffer.write(chunk)
+        if not buffer.getvalue():
+            return _empty(schema)
         return _read_text(buffer.getvalue(), schema, delimiter=",", quote=True)
     # ifnull() keeps SQLite's own text form of each value (dates are stored as ISO text).
     line = " || char(31) || ".join(f"ifnull({prefix}{quote(c)}, '')" for c in schema)
@@ -194,7 +200,7 @@ def fetch_typed(connection, source: str, params: list | tuple,
         cursor.execute(f"SELECT {line} FROM {source}", params)
         rows = [r[0] for r in cursor.fetchall()]
     if not rows:
-        return pa.table({n: pa.array([], t) for n, t in schema.items()})
+        return _empty(schema)
     try:
         result = _read_text("\n".join(rows).encode(), schema, delimiter=_SEP, quote=False)
     except pa.ArrowInvalid:
