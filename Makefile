@@ -30,7 +30,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
-locale/id/LC_MESSAGES/django.mo: locale/id/LC_MESSAGES/django.po $(VENV)/.installed
+locale/id/LC_MESSAGES/django.mo: locale/id/LC_MESSAGES/django.po $(wildcard konvergen/*/locale/id/LC_MESSAGES/django.po) $(VENV)/.installed
 	$(PY) scripts/compile_messages.py
 
 install: $(VENV)/.installed node_modules/.installed locale/id/LC_MESSAGES/django.mo ## Virtualenv, locked dependencies, front-end assets, translations

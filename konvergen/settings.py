@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "konvergen.programs",
     "konvergen.convergence",
     "konvergen.verification",
+    "konvergen.targets",
+    "konvergen.plans",
 ]
 
 MIDDLEWARE = [

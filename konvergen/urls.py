@@ -13,6 +13,8 @@ urlpatterns = [
     path("stakeholders/", include("konvergen.organisations.urls")),
     path("convergence/", include("konvergen.convergence.urls")),
     path("verification/", include("konvergen.verification.urls")),
+    path("targets/", include("konvergen.targets.urls")),
+    path("plans/", include("konvergen.plans.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

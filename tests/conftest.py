@@ -123,6 +123,14 @@ class Personas:
         return self._make("dinsos_officer", "agency", self.bandung, self.dinsos)
 
     @property
+    def agency_head(self):
+        return self._make("kadinsos_bandung", "agency_head", self.bandung, self.dinsos)
+
+    @property
+    def tkpk_chair(self):
+        return self._make("ketua_tkpk_bandung", "tkpk_chair", self.bandung)
+
+    @property
     def csr_partner(self):
         return self._make("csr_partner", "partner", self.bandung, self.csr)
 

@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from konvergen.accounts.models import Role, RoleAssignment
+from konvergen.accounts.models import ORGANISATION_ROLES, Role, RoleAssignment
 from konvergen.regions.models import Region
 
 #: Scope code meaning "the whole country" (superusers and country-wide assignments).
@@ -62,9 +62,33 @@ FEATURES: dict[str, frozenset[str]] = {
     "verification_export": frozenset({Role.ADMIN, Role.TKPK, Role.DINSOS}),
 }
 
+#: An agency head may do whatever the agency's officers may; the TKPK chair sees whatever
+#: leadership viewers see. Their own rights (signing off, approving) are added below.
+_ALIKE = {Role.AGENCY: Role.AGENCY_HEAD, Role.VIEWER: Role.TKPK_CHAIR}
+FEATURES = {name: roles | {_ALIKE[r] for r in roles if r in _ALIKE}
+            for name, roles in FEATURES.items()}
+FEATURES.update({
+    # Indicators, official figures and targets: aggregates only.
+    "targets": _ALL_ROLES,
+    "targets_manage": frozenset({Role.ADMIN, Role.TKPK}),
+    # Action plans (RAT) and quarterly realisation: read by the coordination team.
+    "plans": frozenset({Role.ADMIN, Role.TKPK, Role.TKPK_CHAIR, Role.AGENCY, Role.AGENCY_HEAD,
+                        Role.PARTNER, Role.VIEWER, Role.NATIONAL}),
+    # Writing an organisation's own plan and realisation.
+    "plans_edit": frozenset({Role.ADMIN, Role.AGENCY, Role.AGENCY_HEAD, Role.PARTNER}),
+    # The sign-off chain: the head submits, the secretariat verifies or returns, the chair
+    # approves (partners have no head role: they submit their own).
+    "plans_submit": frozenset({Role.ADMIN, Role.AGENCY_HEAD, Role.PARTNER}),
+    "plans_verify": frozenset({Role.ADMIN, Role.TKPK}),
+    "plans_approve": frozenset({Role.ADMIN, Role.TKPK_CHAIR}),
+    # The coordination meeting pack (rakor): plans, realisation and convergence figures.
+    "meeting_pack": frozenset({Role.ADMIN, Role.TKPK, Role.TKPK_CHAIR, Role.VIEWER,
+                               Role.NATIONAL}),
+})
+
 #: Roles that see personal data inside their scope because their work needs it.
-PERSONAL_DATA_ROLES = frozenset({Role.ADMIN, Role.TKPK, Role.AGENCY, Role.PARTNER, Role.VILLAGE,
-                                 Role.DINSOS})
+PERSONAL_DATA_ROLES = frozenset({Role.ADMIN, Role.TKPK, Role.AGENCY, Role.AGENCY_HEAD,
+                                 Role.PARTNER, Role.VILLAGE, Role.DINSOS})
 
 
 def assignments(user) -> list[RoleAssignment]:
@@ -287,7 +311,7 @@ def groups_q(user, *, manage: bool = False) -> Q:
         if a.role not in FEATURES[feature]:
             continue
         where = scope_q([a.region_id], "region_code")
-        if a.role in (Role.AGENCY, Role.PARTNER):
+        if a.role in ORGANISATION_ROLES:
             if not a.organisation_id:
                 continue
             where &= Q(organisation_id=a.organisation_id)

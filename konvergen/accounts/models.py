@@ -16,12 +16,21 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
     TKPK = "tkpk", _("TKPK secretariat")
     AGENCY = "agency", _("Agency officer (OPD)")
+    #: The head of an agency (kepala OPD): what its officers may do, and signs off its reports.
+    AGENCY_HEAD = "agency_head", _("Agency head (kepala OPD)")
     #: The district social office's data verifiers: validate or return village proposals.
     DINSOS = "dinsos", _("Social office verifier (Dinsos)")
     PARTNER = "partner", _("Partner")
     VILLAGE = "village", _("Village operator")
     VIEWER = "viewer", _("Leadership viewer")
+    #: The TKPK chair (usually the wakil bupati/wali kota): what leadership viewers see, and
+    #: approves the agencies' verified reports.
+    TKPK_CHAIR = "tkpk_chair", _("TKPK chair")
     NATIONAL = "national", _("National coordinator")
+
+
+#: Roles that act on behalf of an organisation (their assignment names it).
+ORGANISATION_ROLES = frozenset({Role.AGENCY, Role.AGENCY_HEAD, Role.PARTNER})
 
 
 class RoleAssignment(models.Model):

@@ -4,12 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from konvergen.accounts.models import Role, RoleAssignment, User
+from konvergen.accounts.models import ORGANISATION_ROLES, Role, RoleAssignment, User
 from konvergen.audit.services import audit_record
 from konvergen.regions.models import Level, Region
-
-#: Roles that act on behalf of an organisation.
-ORGANISATION_ROLES = {Role.AGENCY, Role.PARTNER}
 
 
 def user_create(

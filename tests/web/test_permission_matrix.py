@@ -8,10 +8,14 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.web import matrix_plans, matrix_targets
+
 ROLES = [
     "admin",
     "tkpk_bandung",
     "tkpk_cirebon",
+    "tkpk_chair",
+    "agency_head",
     "dinsos_officer",
     "csr_partner",
     "village_operator",
@@ -19,6 +23,9 @@ ROLES = [
     "national",
     "outsider",
 ]
+#: The head of Dinas Sosial gets what its officer gets; the TKPK chair what the leadership
+#: viewer gets (their own rights are in the plans matrix).
+ALIKE = {"dinsos_officer": "agency_head", "viewer": "tkpk_chair"}
 EVERYONE = set(ROLES)
 WITH_REGION = EVERYONE - {"outsider"}
 #: Those who link lists: the secretariat, agencies and partners.
@@ -131,6 +138,18 @@ MATRIX = {
                                                   "national"}),
     "verification:export": ({"code": "32.04"}, {"admin", "tkpk_bandung"}),
 }
+
+
+def _with_alike(matrix: dict) -> dict:
+    out = {}
+    for name, (kwargs, allowed) in matrix.items():
+        if isinstance(allowed, set):
+            allowed = allowed | {ALIKE[r] for r in allowed if r in ALIKE}
+        out[name] = (kwargs, allowed)
+    return out
+
+
+MATRIX = _with_alike(MATRIX) | matrix_targets.MATRIX | matrix_plans.MATRIX
 # POST-only or framework endpoints, tested elsewhere.
 NOT_GET = {
     "accounts:logout",
@@ -148,7 +167,7 @@ NOT_GET = {
     "organisations:standard-agencies",
     "verification:proposal-step",
     "verification:musdes-submit",
-}
+} | matrix_targets.NOT_GET | matrix_plans.NOT_GET
 
 
 def _names(resolver=None, prefix=""):
@@ -258,6 +277,8 @@ def objects(personas, tmp_path):
         "DATASET": dataset.pk,
         "FAMILY": Family.objects.get(source_id="P001").pk,
         **matrix_objects(personas, tmp_path),
+        **matrix_targets.matrix_objects(personas, tmp_path),
+        **matrix_plans.matrix_objects(personas, tmp_path),
     }
 
 
@@ -339,6 +360,7 @@ POST_MATRIX = {
     "verification:progress": ({"code": "32.04"}, "405"),
     "verification:export": ({"code": "32.04"}, "405"),
 }
+POST_MATRIX = _with_alike(POST_MATRIX) | matrix_targets.POST_MATRIX | matrix_plans.POST_MATRIX
 
 
 @pytest.mark.parametrize("name", sorted(POST_MATRIX))
@@ -373,4 +395,10 @@ def test_every_verification_url_is_in_the_post_matrix():
 
 def test_every_intervention_url_is_in_the_post_matrix():
     ours = {n for n in _names() if n.startswith("programs:intervention")}
+    assert ours - set(POST_MATRIX) == set()
+
+
+@pytest.mark.parametrize("app", ["targets", "plans"])
+def test_every_url_of_the_planning_apps_is_in_the_post_matrix(app):
+    ours = {n for n in _names() if n.startswith(app + ":")}
     assert ours - set(POST_MATRIX) == set()
