@@ -400,3 +400,54 @@ def access_musdes(user, musdes_id: int, *, manage: bool = False):
         return Musdes.objects.filter(verification_q(user, feature=feature)).get(pk=musdes_id)
     except (Musdes.DoesNotExist, ValueError, TypeError):
         raise Http404(NOT_FOUND) from None
+
+
+def plans_q(user, *, feature: str = "plans") -> Q:
+    """Action plans the user may use ``feature`` on: administrators every plan; the
+    secretariat, the TKPK chair, viewers and national coordinators every plan of their
+    regions; agency officers, agency heads and partners only their own organisation's."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Q()
+    q = Q(pk__in=[])
+    for a in assignments(user):
+        if a.role not in FEATURES[feature]:
+            continue
+        where = scope_q([a.region_id], "region__code")
+        if a.role in ORGANISATION_ROLES:
+            if not a.organisation_id:
+                continue
+            where &= Q(organisation_id=a.organisation_id)
+        q |= where
+    return q
+
+
+def access_plan(user, plan_id: int, *, edit: bool = False):
+    """An action plan the user may read (``plans_q``), or with ``edit`` change (its own
+    organisation's). Http404 otherwise, the same as for a plan that does not exist."""
+    from konvergen.plans.models import ActionPlan
+
+    try:
+        return ActionPlan.objects.select_related("organisation", "region").filter(
+            plans_q(user, feature="plans_edit" if edit else "plans")).get(pk=plan_id)
+    except (ActionPlan.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+
+
+def may_on_plan(user, plan, feature: str) -> bool:
+    """May the user do ``feature`` (plans_edit, plans_submit, plans_verify, plans_approve)
+    on ``plan``? Services ask this too, so a crafted request cannot act on another plan."""
+    from konvergen.plans.models import ActionPlan
+
+    return ActionPlan.objects.filter(plans_q(user, feature=feature), pk=plan.pk).exists()
+
+
+def plans_region_wide(user, region_code: str) -> bool:
+    """Does the user read every plan of ``region_code`` (the secretariat's overview)?"""
+    allowed = FEATURES["plans"] - ORGANISATION_ROLES
+    return covers_any(scope_codes(user, roles=allowed), region_code)
+
+
+def plan_organisations(user, region_code: str) -> set[int] | None:
+    """Organisations on whose behalf the user writes plans in ``region_code``: ``None``
+    means any organisation (administrators)."""
+    return _acting_organisations(user, region_code, "plans_edit")
