@@ -14,6 +14,7 @@ NAVIGATION = [
     ("stakeholders", "organisations:index", _("Stakeholders")),
     ("groups", "programs:groups", _("Groups")),
     ("convergence", "convergence:index", _("Convergence")),
+    ("plans", "plans:index", _("Action plans")),
     ("welfare_settings", "welfare:settings-index", _("Needs settings")),
     ("audit", "audit:list", _("Audit log")),
     ("admin_site", "admin:index", _("Administration")),

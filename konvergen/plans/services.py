@@ -518,3 +518,11 @@ def deadline_set(*, region, year: int, quarter: int, due_on: dt.date, acting_use
                          region_code=region.code,
                          changes={"year": year, "quarter": quarter, "due_on": [before, due_on]})
     return deadline
+
+
+def deadlines_set(*, region, year: int, due: dict[int, dt.date], acting_user) -> None:
+    """Several quarters' due dates at once (all or none)."""
+    with transaction.atomic():
+        for quarter, due_on in due.items():
+            deadline_set(region=region, year=year, quarter=quarter, due_on=due_on,
+                         acting_user=acting_user)
