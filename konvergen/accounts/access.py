@@ -451,3 +451,34 @@ def plan_organisations(user, region_code: str) -> set[int] | None:
     """Organisations on whose behalf the user writes plans in ``region_code``: ``None``
     means any organisation (administrators)."""
     return _acting_organisations(user, region_code, "plans_edit")
+
+
+def access_plan_document(user, document_id: int, *, manage: bool = False):
+    """A plan document (RPJMD/RPKD/RKPD/RAT) of a region the user reads indicators of, or
+    with ``manage`` sets targets for (the secretariat). Http404 otherwise."""
+    from konvergen.targets.models import PlanDocument
+
+    feature = "targets_manage" if manage else "targets"
+    try:
+        document = PlanDocument.objects.select_related("region").get(pk=document_id)
+    except (PlanDocument.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+    if not covers_any(scope_codes(user, feature=feature), document.region_id):
+        raise Http404(NOT_FOUND)
+    return document
+
+
+def access_official_import(user, batch_id: int):
+    """An official figures import filed under a region the user manages targets of (an
+    administrator's country-wide import: administrators only). Http404 otherwise."""
+    from konvergen.targets.models import OfficialImport
+
+    try:
+        batch = OfficialImport.objects.select_related("created_by").get(pk=batch_id)
+    except (OfficialImport.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+    scopes = scope_codes(user, feature="targets_manage")
+    if not (WHOLE_COUNTRY in scopes or (batch.region_code and covers_any(
+            scopes, batch.region_code))):
+        raise Http404(NOT_FOUND)
+    return batch

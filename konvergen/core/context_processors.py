@@ -14,6 +14,7 @@ NAVIGATION = [
     ("stakeholders", "organisations:index", _("Stakeholders")),
     ("groups", "programs:groups", _("Groups")),
     ("convergence", "convergence:index", _("Convergence")),
+    ("targets", "targets:index", _("Targets and indicators")),
     ("plans", "plans:index", _("Action plans")),
     ("welfare_settings", "welfare:settings-index", _("Needs settings")),
     ("audit", "audit:list", _("Audit log")),
