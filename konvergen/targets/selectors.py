@@ -155,7 +155,9 @@ def series_many(regions: list[Region], inds: list[Indicator]) -> dict[tuple, Ser
 
 
 def _series(region, ind, own, tgt, base, bands, province_values, national_values) -> Series:
-    years = sorted(set(own) | set(tgt) | set(base))
+    known = set(own) | set(tgt) | set(base)
+    # Every year from the first to the last, so the trajectory shows in between.
+    years = list(range(min(known), max(known) + 1)) if known else []
     # Anchors: the baselines and the targets (a target wins in its own year).
     anchors = {**base, **{y: t.value for y, t in tgt.items()}}
     path = engine.trajectory(anchors, years)

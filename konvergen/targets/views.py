@@ -76,7 +76,7 @@ def region(request, code: str):
         "region": region, "year": year, "rows": selectors.indicator_table(region, year),
         "bands": bands, "bands_owner": owner, "status_labels": STATUS_LABELS,
         "can_manage": _can_manage(request.user, code),
-        "documents": selectors.region_documents(region),
+        "documents": selectors.region_documents(region), "periods": dict(Period.choices),
     })
 
 

@@ -66,8 +66,9 @@ def test_secretariat_sets_targets_and_leaders_read_the_status(personas, catalogu
     chart = client.get(reverse("targets:indicator", kwargs={"code": "32.04",
                                                             "indicator": "p0"}))
     data = json.loads(json.dumps(chart.context["chart"]))
-    assert data["years"] == [2024, 2025, 2029]
-    assert [round(t, 3) for t in data["trajectory"]] == [6.71, 6.4, 5.0]
+    assert data["years"] == [2024, 2025, 2026, 2027, 2028, 2029]
+    # 2024 6.71 -> 2025 6.4 -> 2029 5.0 (0.35 a year after 2025).
+    assert [round(t, 3) for t in data["trajectory"]] == [6.71, 6.4, 6.05, 5.7, 5.35, 5.0]
     assert data["realised"][data["years"].index(2025)] == 6.30
     assert data["target"][data["years"].index(2029)] == 5.0
     assert b"indicator-chart-data" in chart.content and b"chart.umd.js" in chart.content

@@ -79,7 +79,10 @@ def test_trajectory_achievement_status_and_comparison_lines(personas, catalogue)
     put("p0", "32", 2026, 6.90, period="september")
     put("p0", "", 2026, 8.30, period="maret")
     series = selectors.series_for(personas.bandung, [p0])[p0.pk]
-    assert [r.year for r in series.rows] == [2024, 2026, 2029]
+    # Every year from the baseline to the last target, the trajectory in each.
+    assert [r.year for r in series.rows] == list(range(2024, 2030))
+    assert [round(r.trajectory, 3) for r in series.rows] == [6.71, 6.368, 6.026, 5.684,
+                                                            5.342, 5.0]
     y2026 = series.row(2026)
     assert y2026.trajectory == pytest.approx(6.026)
     assert y2026.target is None

@@ -9,7 +9,10 @@ def num(value, decimals=2):
     """A number with the indicator's decimals, in the page's locale ("" for none)."""
     if value is None or value == "":
         return ""
-    return number_format(value, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)
+    # Django's number_format cuts the digits off; round first (6.026 -> "6,03").
+    decimals = int(decimals)
+    return number_format(round(float(value), decimals), decimal_pos=decimals, use_l10n=True,
+                         force_grouping=True)
 
 
 @register.filter
