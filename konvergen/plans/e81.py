@@ -54,16 +54,16 @@ def dec(value) -> Number:
 
 def add(*values: Number) -> Number:
     """The sum of the values that are present; ``None`` when none is."""
-    present = [dec(v) for v in values if v is not None]
+    present = [Decimal(v) for v in values if v is not None]
     return sum(present, Decimal(0)) if present else None
 
 
 def percent(numerator: Number, denominator: Number) -> Number:
     """``numerator / denominator x 100`` rounded to two decimals, or ``None`` when either is
     missing or the denominator is zero."""
-    if numerator is None or denominator is None or dec(denominator) == 0:
+    if numerator is None or denominator is None or Decimal(denominator) == 0:
         return None
-    return (dec(numerator) * HUNDRED / dec(denominator)).quantize(CENT, ROUND_HALF_UP)
+    return (Decimal(numerator) * HUNDRED / Decimal(denominator)).quantize(CENT, ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -173,10 +173,10 @@ def check_quarter_targets(annual: Number, quarters: Sequence[Number], *,
     """``None`` when the quarterly targets are fine, else their sum (which differs from the
     annual target). Fine means: no quarterly target at all (the year is not split), or the
     given ones (blank counts as 0) add up to ``annual`` within ``tolerance``."""
-    given = [dec(q) for q in quarters if q is not None]
+    given = [Decimal(q) for q in quarters if q is not None]
     if not given:
         return None
     total = sum(given, Decimal(0))
-    if annual is None or abs(total - dec(annual)) > tolerance:
+    if annual is None or abs(total - Decimal(annual)) > tolerance:
         return total
     return None

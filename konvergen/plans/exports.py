@@ -210,7 +210,7 @@ def e81_region(tables: list[E81Table], region_name: str) -> bytes:
     b = _Book()
     sheet, row = _e81_sheet(b, "E.81", _titles(tables, region_name, _("All agencies and "
                                                                        "partners")))
-    rows = []
+    rows: list[e81.Row] = []
     for table in tables:
         sheet.merge_range(row, 0, row, E81_WIDTH - 1, (
             f"{table.plan.organisation.name} · {table.plan.get_state_display()}"), b.title)

@@ -20,7 +20,8 @@ SHEETS = (".csv", ".xlsx", ".xls", ".ods")
 
 
 class PlanForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=None, label=_("organisation"))
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None,
+                                                                  label=_("organisation"))
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
     period_start = forms.IntegerField(label=_("plan period from"), min_value=2000,
                                       max_value=2100, required=False)
@@ -87,7 +88,7 @@ class ItemForm(forms.Form):
         for name in ("programme_code", "activity_code"):
             self.fields[name].required = False
             self.fields[name].help_text = _("Empty: taken from the sub-activity code.")
-        self.fields["programme"].queryset = programmes
+        self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]
         self.fields["programme"].required = False
         self.fields["sub_activity_code"].widget.attrs["placeholder"] = "1.06.04.2.01.0003"
         for name, field in self.fields.items():

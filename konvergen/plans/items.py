@@ -18,9 +18,10 @@ A row may give only the sub-kegiatan code: the programme and kegiatan codes are 
 prefixes.
 """
 
+import dataclasses
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from konvergen.plans import e81
@@ -222,7 +223,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 class Problem:
     field: str
     code: str
-    params: dict = field(default_factory=dict)
+    params: dict = dataclasses.field(default_factory=dict)
 
     def message(self) -> tuple[str, str]:
         return message(self.field, self.code, self.params)
@@ -246,8 +247,8 @@ class Context:
 
     region_code: str
     region_name: str = ""
-    locations: Mapping[str, str] = field(default_factory=dict)
-    programmes: Mapping[str, int] = field(default_factory=dict)
+    locations: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    programmes: Mapping[str, int] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self):
         by_name: dict[str, list[str]] = {}

@@ -6,6 +6,7 @@ a region's plans and reports in two, programme reach in one aggregate.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -81,8 +82,8 @@ def _figures(item: PlanItem, real: dict[int, tuple], prior_zero: bool) -> e81.Fi
     real_rp = [real.get(q, (None, None))[1] for q in e81.QUARTERS]
     prior_k, prior_rp = item.prior_k, item.prior_rp
     if prior_zero:
-        prior_k = 0 if prior_k is None else prior_k
-        prior_rp = 0 if prior_rp is None else prior_rp
+        prior_k = Decimal(0) if prior_k is None else prior_k
+        prior_rp = Decimal(0) if prior_rp is None else prior_rp
     return e81.Figures(
         target_k=item.target_k, target_rp=item.target_rp, real_k=real_k, real_rp=real_rp,
         q_target_k=item.quarter_targets_k(), q_target_rp=item.quarter_targets_rp(),
@@ -150,7 +151,7 @@ def history(plan: ActionPlan, report: QuarterReport | None = None, *,
     labels = dict(State.choices)
     out = list(events)
     for e in out:
-        e.state_label = labels.get(e.to_state, e.to_state)
+        e.state_label = labels.get(e.to_state, e.to_state)  # type: ignore[attr-defined]
     return out
 
 

@@ -58,7 +58,7 @@ PLAN_EXISTS = _("This organisation already has an action plan for this year.")
 BAD_QUARTER = _("Unknown quarter.")
 
 #: Sign-off rank: a report may not be ahead of its plan.
-RANK = {State.DRAFT: 0, State.RETURNED: 0, State.SUBMITTED: 1, State.VERIFIED: 2,
+RANK: dict[str, int] = {State.DRAFT: 0, State.RETURNED: 0, State.SUBMITTED: 1, State.VERIFIED: 2,
         State.APPROVED: 3}
 #: The state a plan must have reached before a report may reach the key state.
 PREVIOUS = {State.SUBMITTED: State.DRAFT, State.VERIFIED: State.SUBMITTED,
@@ -84,7 +84,7 @@ def _require(user, plan, *features: str) -> None:
 
 
 def _label(state: str) -> str:
-    return State(state).label
+    return str(State(state).label)
 
 
 # --- Plans --------------------------------------------------------------------------------

@@ -387,7 +387,7 @@ def evidence_upload(request, plan_id: int, quarter: int):
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     else:
         path = save_upload(form.cleaned_data["file"], _folder("evidence"))
         try:
