@@ -35,11 +35,12 @@ locale/id/LC_MESSAGES/django.mo: locale/id/LC_MESSAGES/django.po $(wildcard konv
 
 install: $(VENV)/.installed node_modules/.installed locale/id/LC_MESSAGES/django.mo ## Virtualenv, locked dependencies, front-end assets, translations
 
-system-deps: ## Debian packages the tests need (Chromium, PostgreSQL); installs them when root
+system-deps: ## Debian packages the tests need (Chromium, PostgreSQL, LibreOffice); installs them when root
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
+	command -v soffice >/dev/null || missing="$$missing libreoffice-calc-nogui"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "Missing Debian packages:$$missing (run 'sudo make system-deps')"; exit 1; fi; \

@@ -288,19 +288,23 @@ def _row_estimate(connection, table_name: str) -> int:
 
 
 @contextmanager
-def indexes_deferred(connection, table_name: str, incoming_rows: int) -> Iterator[bool]:
-    """Build a table's indexes after a bulk load instead of row by row.
+def indexes_deferred(connection, table_name: str, incoming_rows: int, *,
+                     min_share: float = 1.0) -> Iterator[bool]:
+    """Build a table's indexes after a bulk load (or a bulk update) instead of row by row.
 
-    Only when the load at least doubles the table (a first snapshot, typically): building
-    an index from sorted rows is several times faster than inserting millions of random
-    keys one by one, but rebuilding a large existing index for a small load is not. Inside
+    Only when the rows written are at least ``min_share`` of the rows already there (a
+    load that doubles the table, typically a first snapshot; an update of most of it, a
+    second source of the same families): building an index from sorted rows is several
+    times faster than inserting millions of random keys one by one (every non-HOT update
+    inserts into every index), but rebuilding a large existing index for a small write is
+    not. Inside
     the caller's transaction, so a failed load leaves the indexes as they were. On
     PostgreSQL the dropped index takes an exclusive lock on the table until commit:
     readers of that table wait for the import, which is the price of the faster load.
     Yields whether the indexes were deferred.
     """
     small = incoming_rows < DEFER_INDEXES_MIN_ROWS
-    if small or incoming_rows < _row_estimate(connection, table_name):
+    if small or incoming_rows < min_share * _row_estimate(connection, table_name):
         yield False
         return
     indexes = _deferrable_indexes(connection, table_name)

@@ -150,9 +150,10 @@ def register_import(
     into the region's register. Importing the same files again changes nothing."""
     started = time.perf_counter()
     source = source or dataset.source
+    label = f"{Source(source).label} {dataset.region_id}"
 
     def report(stage: str, pct: int) -> None:
-        log.info("%.2fs import %s: %s", time.perf_counter() - started, dataset, stage)
+        log.info("%.2fs import %s: %s", time.perf_counter() - started, label, stage)
         if progress:
             progress(stage, pct)
 
@@ -217,7 +218,7 @@ def register_import(
             summary["diff"] = snapshot.diff["totals"]
         snapshot.counts = summary
         log.debug("%.2fs import %s: issues and diff stored", time.perf_counter() - started,
-                  dataset)
+                  label)
         snapshot.save(update_fields=["counts", "diff"])
         audit_record(
             actor=acting_user,
@@ -226,7 +227,7 @@ def register_import(
             region_code=dataset.region_id,
             changes={k: v for k, v in summary.items() if k != "headers"},
         )
-    log.debug("%.2fs import %s: committed", time.perf_counter() - started, dataset)
+    log.debug("%.2fs import %s: committed", time.perf_counter() - started, label)
     # After-import hooks (welfare recompute), once the snapshot has committed.
     report("computing", 95)
     # The prepared tables are stored; let them go before the hooks read the snapshot back.

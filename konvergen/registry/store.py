@@ -200,11 +200,14 @@ class _SnapshotView:
         for model, record, key in ((Family, FamilyRecord, "family_id"),
                                    (Person, PersonRecord, "person_id")):
             table = model._meta.db_table
+            # Those whose current record is this snapshot's are held by it: only the others
+            # need the look across the latest snapshots.
             _execute(
                 f"UPDATE {table} SET is_current = %s WHERE dataset_id = %s AND is_current = %s"
-                f" AND NOT EXISTS (SELECT 1 FROM {record._meta.db_table} r"
-                f" WHERE r.{key} = {table}.id AND r.snapshot_id IN ({marks}))",
-                [False, dataset_id, True, *latest])
+                f" AND last_snapshot_id <> %s AND NOT EXISTS (SELECT 1 FROM"
+                f" {record._meta.db_table} r WHERE r.{key} = {table}.id"
+                f" AND r.snapshot_id IN ({marks}))",
+                [False, dataset_id, True, snapshot_id, *latest])
         self.choose_best(latest)
 
     def choose_best(self, latest: list[int], *, everyone: bool = False) -> None:
@@ -450,7 +453,13 @@ def _store_identities(model, rows: pa.Table, is_new: pa.Array, takes: pa.Array,
         assignments = ", ".join(
             f"{_q(c)} = COALESCE(t.{_q(c)}, '')" if c in text else f"{_q(c)} = t.{_q(c)}"
             for c in columns)
-        _execute(f"UPDATE {table} SET {assignments} FROM {tmp} t WHERE {table}.id = t.id")
+        if connection.vendor == "postgresql":
+            _execute(f"ANALYZE {tmp}")  # a hash join, not millions of index probes
+            _execute("SET LOCAL work_mem = '256MB'")
+        # A second source of the same families rewrites most rows: rebuild the indexes
+        # after the update rather than insert every row's new version into each of them.
+        with bulk.indexes_deferred(connection, table, taking.num_rows, min_share=0.5):
+            _execute(f"UPDATE {table} SET {assignments} FROM {tmp} t WHERE {table}.id = t.id")
         _execute(f"DROP TABLE {tmp}")
     keeping = known.filter(pc.invert(known_takes)).select(["id"])
     if keeping.num_rows:
