@@ -56,6 +56,8 @@ demo: install ## Set up the demo region and serve the app on http://127.0.0.1:80
 	$(KONVERGEN) import-register --region $(DEMO_REGION) --snapshot-date 2026-03-01 --source dtsen \
 	  --families var/demo/dtsen_keluarga.csv --members var/demo/dtsen_anggota_keluarga.csv
 	$(KONVERGEN) demo-programmes --region $(DEMO_REGION) --lists var/demo
+	$(KONVERGEN) demo-targets --region $(DEMO_REGION)
+	$(KONVERGEN) demo-plans --region $(DEMO_REGION)
 	$(KONVERGEN) runserver 127.0.0.1:8000
 
 serve: install ## Serve the app without re-seeding

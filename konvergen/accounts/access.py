@@ -64,7 +64,7 @@ FEATURES: dict[str, frozenset[str]] = {
 
 #: An agency head may do whatever the agency's officers may; the TKPK chair sees whatever
 #: leadership viewers see. Their own rights (signing off, approving) are added below.
-_ALIKE = {Role.AGENCY: Role.AGENCY_HEAD, Role.VIEWER: Role.TKPK_CHAIR}
+_ALIKE: dict[str, str] = {Role.AGENCY: Role.AGENCY_HEAD, Role.VIEWER: Role.TKPK_CHAIR}
 FEATURES = {name: roles | {_ALIKE[r] for r in roles if r in _ALIKE}
             for name, roles in FEATURES.items()}
 FEATURES.update({

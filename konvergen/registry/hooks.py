@@ -6,7 +6,8 @@ transaction, so a failure there never undoes the import. The orders in use:
 
 * 100 — local decisions (village verification) are applied on top of the new snapshot;
 * 200 — welfare figures are recomputed on the register as the decisions left it;
-* 300 — the convergence picture is refreshed from the new welfare figures.
+* 300 — the convergence picture is refreshed from the new welfare figures;
+* 400 — indicators computed from the register (targets app) are refreshed.
 """
 
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from collections.abc import Callable
 AfterImport = Callable[..., None]
 
 #: Orders of the apps that register a hook (lower runs first).
-LOCAL_DECISIONS, WELFARE, CONVERGENCE = 100, 200, 300
+LOCAL_DECISIONS, WELFARE, CONVERGENCE, INDICATORS = 100, 200, 300, 400
 
 _AFTER_IMPORT: list[tuple[int, AfterImport]] = []
 

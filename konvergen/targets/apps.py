@@ -13,4 +13,4 @@ class TargetsConfig(AppConfig):
         from konvergen.targets.services import computed_values_after_import
 
         registry_hooks.register_after_import(computed_values_after_import,
-                                             order=registry_hooks.CONVERGENCE + 100)
+                                             order=registry_hooks.INDICATORS)
