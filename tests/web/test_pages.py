@@ -50,9 +50,11 @@ def test_navigation_shows_only_what_the_role_may_use(personas):
     assert labels == [
         reverse("regions:index"),
         reverse("registry:families"),
+        reverse("verification:index"),
         reverse("programs:index"),
         reverse("programs:groups"),
         reverse("convergence:index"),
+        reverse("targets:index"),
     ]
     tkpk = personas.client_for(personas.tkpk_bandung).get(reverse("core:home"))
     assert reverse("audit:list") in [i["url"] for i in tkpk.context["nav_items"]]
