@@ -303,14 +303,20 @@ def groups_q(user, *, manage: bool = False) -> Q:
     administrators and the secretariat every group of their region, village operators (to
     read) the groups of their desa, agency officers and partners their own organisation's
     groups within their region."""
-    feature = "groups_manage" if manage else "groups"
+    return organisation_scope_q(user, "groups_manage" if manage else "groups", "region_code")
+
+
+def organisation_scope_q(user, feature: str, region_field: str) -> Q:
+    """Rows (with an ``organisation`` and a region code at ``region_field``) the user may use
+    ``feature`` on: administrators every row; other roles holding the feature the rows of
+    their regions, organisation roles only their own organisation's."""
     if getattr(user, "is_superuser", False) and user.is_active:
         return Q()
     q = Q(pk__in=[])
     for a in assignments(user):
         if a.role not in FEATURES[feature]:
             continue
-        where = scope_q([a.region_id], "region_code")
+        where = scope_q([a.region_id], region_field)
         if a.role in ORGANISATION_ROLES:
             if not a.organisation_id:
                 continue
@@ -406,19 +412,7 @@ def plans_q(user, *, feature: str = "plans") -> Q:
     """Action plans the user may use ``feature`` on: administrators every plan; the
     secretariat, the TKPK chair, viewers and national coordinators every plan of their
     regions; agency officers, agency heads and partners only their own organisation's."""
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return Q()
-    q = Q(pk__in=[])
-    for a in assignments(user):
-        if a.role not in FEATURES[feature]:
-            continue
-        where = scope_q([a.region_id], "region__code")
-        if a.role in ORGANISATION_ROLES:
-            if not a.organisation_id:
-                continue
-            where &= Q(organisation_id=a.organisation_id)
-        q |= where
-    return q
+    return organisation_scope_q(user, feature, "region__code")
 
 
 def access_plan(user, plan_id: int, *, edit: bool = False):
