@@ -302,3 +302,77 @@ def matriks2(tables: list[E81Table], region_name: str, location_names: dict[str,
     _num(sheet, row, 19, t.cum_rp, b.total_rp)
     _num(sheet, row, 20, t.pct_rp, b.total_pct)
     return b.bytes()
+
+
+def _table(b: _Book, sheet, row: int, header: list[str], lines: list[list], formats: list
+           ) -> int:
+    for col, label in enumerate(header):
+        sheet.write(row, col, label, b.head)
+    row += 1
+    for line in lines:
+        for col, (value, fmt) in enumerate(zip(line, formats, strict=True)):
+            if fmt is b.text:
+                sheet.write_string(row, col, "" if value is None else str(value), fmt)
+            else:
+                _num(sheet, row, col, value, fmt)
+        row += 1
+    return row + 1
+
+
+def meeting_pack(pack, indicators: list, convergence: dict | None) -> bytes:
+    """The coordination-meeting pack: one sheet per section of the page."""
+    b = _Book()
+    title = _("Coordination meeting pack: %(region)s, %(year)s quarter %(q)s") % {
+        "region": pack.region.name, "year": pack.year, "q": pack.quarter}
+    figures = [_("Items"), _("Budget (Rp)"), _("Realised to the quarter (Rp)"),
+               _("Budget realised (%)"), _("Mean output achievement (%)")]
+
+    def numbers(f):
+        return [f.items, f.budget, f.realised, f.budget_pct, f.k_achievement]
+
+    fig_formats = [b.k, b.rp, b.rp, b.pct, b.pct]
+    sheet = b.book.add_worksheet(_("Agencies")[:31])
+    sheet.write(0, 0, title, b.title)
+    sheet.set_column(0, 0, 40)
+    sheet.set_column(1, 9, 16)
+    from konvergen.plans.models import State
+
+    when = {"late": _("Late"), "on_time": _("On time"), "open": _("Open")}
+
+    def state(value):
+        return State(value).label if value else "—"
+
+    lines = [[r["organisation"].name, state(r["plan_state"]), state(r["state"]),
+              when.get(r["timeliness"], ""), *numbers(r["figures"])] for r in pack.rows]
+    lines.append([pgettext("export", "Total"), "", "", "", *numbers(pack.total)])
+    _table(b, sheet, 2, [_("Organisation"), _("Action plan"), _("Quarter report"),
+                         _("Timeliness"), *figures], lines,
+           [b.text, b.text, b.text, b.text, *fig_formats])
+    for name, rows in ((_("By strategy"), pack.by_strategy), (_("By expenditure tag"),
+                                                              pack.by_tag)):
+        sheet = b.book.add_worksheet(name[:31])
+        sheet.write(0, 0, title, b.title)
+        sheet.set_column(0, 0, 40)
+        _table(b, sheet, 2, [name, *figures],
+               [[str(label), *numbers(f)] for label, f in rows], [b.text, *fig_formats])
+    sheet = b.book.add_worksheet(_("Late reports")[:31])
+    sheet.write(0, 0, title, b.title)
+    sheet.set_column(0, 0, 40)
+    _table(b, sheet, 2, [_("Organisation"), _("Quarter report"), _("Due")],
+           [[r["organisation"].name, state(r["state"]), pack.due.isoformat()]
+            for r in pack.late], [b.text, b.text, b.text])
+    sheet = b.book.add_worksheet(_("Indicators")[:31])
+    sheet.write(0, 0, title, b.title)
+    sheet.set_column(0, 0, 40)
+    _table(b, sheet, 2, [_("Indicator"), _("Value"), _("Target"), _("Achievement (%)"),
+                         _("Status")],
+           [[r.name, r.row.realised, r.row.target, r.row.achievement, r.row.status or ""]
+            for r in indicators], [b.text, b.pct, b.pct, b.pct, b.text])
+    sheet = b.book.add_worksheet(_("Convergence")[:31])
+    sheet.write(0, 0, title, b.title)
+    sheet.set_column(0, 0, 40)
+    keys = [("target_families", _("Target families")), ("reached_families", _("Reached")),
+            ("unreached_families", _("Unreached")), ("overlap_families", _("Overlaps"))]
+    _table(b, sheet, 2, [_("Figure"), _("Families")],
+           [[label, (convergence or {}).get(key)] for key, label in keys], [b.text, b.k])
+    return b.bytes()

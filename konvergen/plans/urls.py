@@ -29,4 +29,8 @@ urlpatterns = [
     path("region/<str:code>/e81.xlsx", views.region_e81, name="region-e81"),
     path("region/<str:code>/matriks2.xlsx", views.region_matriks2, name="region-matriks2"),
     path("region/<str:code>/deadlines/", views.deadlines, name="deadlines"),
+    path("region/<str:code>/meeting/<int:year>/<int:quarter>/", views.meeting_pack,
+         name="meeting-pack"),
+    path("region/<str:code>/meeting/<int:year>/<int:quarter>/rakor.xlsx",
+         views.meeting_pack_xlsx, name="meeting-pack-xlsx"),
 ]

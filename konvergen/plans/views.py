@@ -18,7 +18,7 @@ from konvergen.audit.services import audit_record
 from konvergen.core.uploads import save_upload
 from konvergen.core.xlsx import XLSX_TYPE
 from konvergen.organisations.models import Organisation, OrganisationKind
-from konvergen.plans import e81, exports, items, selectors, services
+from konvergen.plans import e81, exports, items, meeting, selectors, services
 from konvergen.plans.forms import (
     DeadlineForm,
     EvidenceForm,
@@ -471,6 +471,8 @@ def overview(request, code: str):
         "years": [year - 1, year, year + 1],
         "can_set_deadlines": access.covers_any(
             access.scope_codes(request.user, feature="plans_verify"), region.code),
+        "can_meeting_pack": access.covers_any(
+            access.scope_codes(request.user, feature="meeting_pack"), region.code),
     })
 
 
@@ -525,3 +527,36 @@ def deadlines(request, code: str):
     return render(request, "plans/deadlines.html", {
         "region": region, "year": year, "form": form,
         "years": [year - 1, year, year + 1]})
+
+
+def _meeting_region(request, code: str, quarter: int) -> Region:
+    region = access.access_region(request.user, code, feature="meeting_pack")
+    if region.level != Level.KABKOTA or quarter not in e81.QUARTERS:
+        raise Http404(access.NOT_FOUND)
+    return region
+
+
+@login_required
+@require_GET
+def meeting_pack(request, code: str, year: int, quarter: int):
+    """The coordination-meeting pack of a kab/kota for one quarter (no personal data)."""
+    region = _meeting_region(request, code, quarter)
+    return render(request, "plans/meeting_pack.html", {
+        "region": region, "year": year, "quarter": quarter,
+        "pack": meeting.meeting_pack(region, year, quarter),
+        "indicators": meeting.headline_indicators(region, year),
+        "convergence": meeting.convergence_figures(region, year),
+        "quarters": list(e81.QUARTERS), "years": [year - 1, year, year + 1],
+    })
+
+
+@login_required
+@require_GET
+def meeting_pack_xlsx(request, code: str, year: int, quarter: int):
+    region = _meeting_region(request, code, quarter)
+    pack = meeting.meeting_pack(region, year, quarter)
+    data = exports.meeting_pack(pack, meeting.headline_indicators(region, year),
+                                meeting.convergence_figures(region, year))
+    audit_record(actor=request.user, action="plans.export_meeting_pack", obj=region,
+                 region_code=region.code, changes={"year": year, "quarter": quarter})
+    return _xlsx(data, f"Rakor-{region.code}-{year}-TW{quarter}.xlsx")

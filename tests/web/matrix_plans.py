@@ -20,6 +20,7 @@ SECRETARIAT = {"admin", "tkpk_bandung"}
 P = {"plan_id": "PLAN"}
 Q = {"plan_id": "PLAN", "quarter": 1}
 REGION = {"code": "32.04"}
+MEETING = {"code": "32.04", "year": 2026, "quarter": 1}
 
 MATRIX: dict = {
     "plans:index": ({}, ALL_PLANS),
@@ -40,6 +41,8 @@ MATRIX: dict = {
     "plans:region-e81": (REGION, REGION_WIDE),
     "plans:region-matriks2": (REGION, REGION_WIDE),
     "plans:deadlines": (REGION, SECRETARIAT),
+    "plans:meeting-pack": (MEETING, REGION_WIDE),
+    "plans:meeting-pack-xlsx": (MEETING, REGION_WIDE),
 }
 POST_MATRIX: dict = {
     "plans:index": ({}, "405"),
@@ -64,6 +67,8 @@ POST_MATRIX: dict = {
     "plans:region-e81": (REGION, "405"),
     "plans:region-matriks2": (REGION, "405"),
     "plans:deadlines": (REGION, SECRETARIAT),
+    "plans:meeting-pack": (MEETING, "405"),
+    "plans:meeting-pack-xlsx": (MEETING, "405"),
 }
 NOT_GET: set = {"plans:plan-step", "plans:item-delete", "plans:report-step",
                 "plans:evidence-upload"}
