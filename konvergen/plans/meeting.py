@@ -61,8 +61,8 @@ class Pack:
     rows: list[dict] = field(default_factory=list)
     late: list[dict] = field(default_factory=list)
     total: Figures = field(default_factory=Figures)
-    by_strategy: list[tuple[str, Figures]] = field(default_factory=list)
-    by_tag: list[tuple[str, Figures]] = field(default_factory=list)
+    by_strategy: list[tuple[object, Figures]] = field(default_factory=list)
+    by_tag: list[tuple[object, Figures]] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
 
 

@@ -58,7 +58,8 @@ def family_search(user, *, q: str = "", desa: str = "") -> QuerySet:
 
 def _has_source_id(q: str) -> Q:
     """A family any source knows under ID ``q``."""
-    return Q(source_id=q) | Exists(FamilyAlias.objects.filter(family=OuterRef("pk"), source_id=q))
+    return Q(source_id=q) | Q(Exists(FamilyAlias.objects.filter(family=OuterRef("pk"),
+                                                               source_id=q)))
 
 
 def family_records(family: Family) -> list[FamilyRecord]:

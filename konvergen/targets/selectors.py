@@ -164,8 +164,10 @@ def _series(region, ind, own, tgt, base, bands, province_values, national_values
     series = Series(ind, region, bands=bands)
     for year in years:
         row = YearRow(year=year, baseline=base.get(year), trajectory=path.get(year))
-        if own.get(year):
-            period, value = engine.year_value({p: v.value for p, v in own[year].items()})
+        picked = engine.year_value({p: v.value for p, v in own[year].items()}) \
+            if own.get(year) else None
+        if picked is not None:
+            period, value = picked
             source_row = own[year][period]
             row.realised, row.period = value, period
             row.source, row.source_kind = source_row.source, source_row.source_kind
