@@ -21,22 +21,26 @@ from konvergen.plans.models import (
 )
 from konvergen.programs.models import Strategy
 
-#: Per plan (or per strategy / tag): items, annual budget, budget realised to the quarter,
-#: and the mean of the items' output achievement (K realised to the quarter ÷ annual K).
+#: Per plan × strategy × tag (at most plans × 5 × 3 rows): items, annual budget, budget
+#: realised to the quarter, and the sum and count of the items' output achievement (K
+#: realised to the quarter ÷ annual K, items with a K target only). One query; the page's
+#: three groupings are summed from it exactly.
 _AGGREGATE_SQL = """
-SELECT {key}, COUNT(*), SUM(i.target_rp), SUM(COALESCE(r.rp, 0)),
-       AVG(CASE WHEN i.target_k > 0 THEN COALESCE(r.k, 0) * 100.0 / i.target_k END)
+SELECT i.plan_id, i.strategy, i.expenditure_tag, COUNT(*), SUM(i.target_rp),
+       SUM(COALESCE(r.rp, 0)),
+       SUM(CASE WHEN i.target_k > 0 THEN COALESCE(r.k, 0) * 100.0 / i.target_k END),
+       SUM(CASE WHEN i.target_k > 0 THEN 1 ELSE 0 END)
 FROM {items} i
 JOIN {plans} p ON p.id = i.plan_id
 LEFT JOIN (
     SELECT x.item_id AS item_id, SUM(x.k) AS k, SUM(x.rp) AS rp
     FROM {realisation} x JOIN {reports} q ON q.id = x.report_id
-    JOIN {items} xi ON xi.id = x.item_id JOIN {plans} xp ON xp.id = xi.plan_id
+    JOIN {plans} xp ON xp.id = q.plan_id
     WHERE q.quarter <= %s AND xp.region_id = %s AND xp.year = %s
     GROUP BY x.item_id
 ) r ON r.item_id = i.id
 WHERE p.region_id = %s AND p.year = %s
-GROUP BY {key}
+GROUP BY i.plan_id, i.strategy, i.expenditure_tag
 """
 
 
@@ -45,7 +49,20 @@ class Figures:
     items: int = 0
     budget: float = 0.0
     realised: float = 0.0
-    k_achievement: float | None = None
+    k_sum: float = 0.0
+    k_items: int = 0
+
+    def add(self, other: "Figures") -> None:
+        self.items += other.items
+        self.budget += other.budget
+        self.realised += other.realised
+        self.k_sum += other.k_sum
+        self.k_items += other.k_items
+
+    @property
+    def k_achievement(self) -> float | None:
+        """Mean output achievement (%) of the items with a K target."""
+        return round(self.k_sum / self.k_items, 2) if self.k_items else None
 
     @property
     def budget_pct(self) -> float | None:
@@ -66,33 +83,32 @@ class Pack:
     counts: dict = field(default_factory=dict)
 
 
-def _aggregate(key: str, region_code: str, year: int, quarter: int) -> dict[object, Figures]:
+def _aggregate(region_code: str, year: int, quarter: int) -> list[tuple]:
+    """``(plan id, strategy, tag, Figures)`` rows of the region's plans of ``year``."""
     sql = _AGGREGATE_SQL.format(
-        key=key, items=PlanItem._meta.db_table, plans=ActionPlan._meta.db_table,
+        items=PlanItem._meta.db_table, plans=ActionPlan._meta.db_table,
         realisation=Realisation._meta.db_table, reports=QuarterReport._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(sql, [quarter, region_code, year, region_code, year])
         rows = cursor.fetchall()
-    return {k: Figures(items=int(n), budget=float(budget or 0), realised=float(real or 0),
-                       k_achievement=None if ach is None else round(float(ach), 2))
-            for k, n, budget, real, ach in rows}
+    return [(plan, strategy, tag,
+             Figures(items=int(n), budget=float(budget or 0), realised=float(real or 0),
+                     k_sum=float(k_sum or 0), k_items=int(k_items or 0)))
+            for plan, strategy, tag, n, budget, real, k_sum, k_items in rows]
 
 
-def _sum(parts) -> Figures:
-    parts = list(parts)
-    total = Figures(items=sum(p.items for p in parts), budget=sum(p.budget for p in parts),
-                    realised=sum(p.realised for p in parts))
-    weighted = [(p.k_achievement, p.items) for p in parts if p.k_achievement is not None]
-    if weighted:
-        total.k_achievement = round(sum(a * n for a, n in weighted)
-                                    / sum(n for _a, n in weighted), 2)
-    return total
+def _grouped(rows: list[tuple], position: int) -> dict:
+    out: dict = {}
+    for row in rows:
+        out.setdefault(row[position], Figures()).add(row[3])
+    return out
 
 
 def meeting_pack(region, year: int, quarter: int, *, today: dt.date | None = None) -> Pack:
     """The pack of ``region`` (a kab/kota) for ``year`` and ``quarter`` (1–4)."""
     overview, due, counts = selectors.region_overview(region.code, year, today=today)
-    per_plan = _aggregate("i.plan_id", region.code, year, quarter)
+    rows = _aggregate(region.code, year, quarter)
+    per_plan = _grouped(rows, 0)
     pack = Pack(region=region, year=year, quarter=quarter, due=due[quarter],
                 counts=counts[quarter])
     for row in overview:
@@ -105,11 +121,12 @@ def meeting_pack(region, year: int, quarter: int, *, today: dt.date | None = Non
         pack.rows.append(entry)
         if cell["late"]:
             pack.late.append(entry)
-    pack.total = _sum(per_plan.values())
-    strategies = _aggregate("i.strategy", region.code, year, quarter)
+    for figures in per_plan.values():
+        pack.total.add(figures)
+    strategies = _grouped(rows, 1)
     pack.by_strategy = [(label, strategies[value]) for value, label in Strategy.choices
                         if value in strategies]
-    tags = _aggregate("i.expenditure_tag", region.code, year, quarter)
+    tags = _grouped(rows, 2)
     pack.by_tag = [(label, tags[value]) for value, label in ExpenditureTag.choices
                    if value in tags]
     return pack
