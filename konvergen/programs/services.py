@@ -657,8 +657,8 @@ def intervention_update(*, intervention: Intervention, acting_user, **fields) ->
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     with transaction.atomic():
-        current = Intervention.objects.select_for_update().select_related("programme").get(
-            pk=intervention.pk)
+        current = (Intervention.objects.select_for_update(of=("self",))
+                   .select_related("programme").get(pk=intervention.pk))
         if current.status == S.CANCELLED:
             raise ValidationError(ERR_CANCELLED_EDIT)
         person = fields.get("person", current.person)
@@ -724,7 +724,7 @@ def intervention_transition(
 
     reason = (reason or "").strip()
     with transaction.atomic():
-        current = Intervention.objects.select_for_update().select_related(
+        current = Intervention.objects.select_for_update(of=("self",)).select_related(
             "programme", "family", "group").get(pk=intervention.pk)
         allowed = TRANSITIONS.get(current.status, ())
         if status not in allowed:

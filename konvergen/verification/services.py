@@ -199,7 +199,7 @@ def proposal_transition(*, proposal: Proposal, action: str, note: str = "",
         raise VerificationError(_("Unknown step."), code="action")
     sources, target, feature, label = TRANSITIONS[action]
     with transaction.atomic():
-        proposal = Proposal.objects.select_for_update().select_related("family").get(
+        proposal = Proposal.objects.select_for_update(of=("self",)).select_related("family").get(
             pk=proposal.pk)
         _require(acting_user, feature, proposal.region_code)
         if proposal.state not in sources:
