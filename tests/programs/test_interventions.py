@@ -13,13 +13,18 @@ from konvergen.programs import services
 from konvergen.programs.models import Intervention, InterventionUpload, Programme
 from konvergen.registry.models import Family, Person
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    """The local date now (not at import: a long run may cross midnight in Jakarta)."""
+    return timezone.localdate()
+
+
 DAY = dt.timedelta(days=1)
 
 
 @pytest.fixture
 def programme(personas):
-    year = TODAY.year
+    year = today().year
     return Programme.objects.create(
         code="sembako-daerah", name="Sembako Daerah", organisation=personas.dinsos,
         region=personas.bandung, strategy="burden", stage="charity", sector="food",
@@ -29,7 +34,7 @@ def programme(personas):
 
 def _record(programme, personas, source_id="P001", **kw):
     family = Family.objects.get(source_id=source_id)
-    fields = {"year": TODAY.year, "status": "planned", "date": TODAY - 30 * DAY,
+    fields = {"year": today().year, "status": "planned", "date": today() - 30 * DAY,
               "item": "beras", "units": 10, "value": 100_000, "note": ""} | kw
     return services.intervention_record(programme=programme, family=family,
                                         acting_user=personas.dinsos_officer, **fields)
@@ -38,22 +43,22 @@ def _record(programme, personas, source_id="P001", **kw):
 def test_the_lifecycle_planned_delivered_completed_keeps_each_date(personas, tiny_register,
                                                                      programme):
     iv = _record(programme, personas)
-    assert iv.status == "planned" and iv.planned_on == TODAY - 30 * DAY
+    assert iv.status == "planned" and iv.planned_on == today() - 30 * DAY
     assert iv.origin == "manual" and iv.item == "beras"
     iv = services.intervention_transition(intervention=iv, status="delivered",
-                                          date=TODAY - 10 * DAY, acting_user=personas.admin)
+                                          date=today() - 10 * DAY, acting_user=personas.admin)
     iv = services.intervention_transition(intervention=iv, status="completed",
                                           acting_user=personas.dinsos_officer)
     iv.refresh_from_db()
     assert (iv.status, iv.delivered_on, iv.completed_on) == (
-        "completed", TODAY - 10 * DAY, TODAY)
+        "completed", today() - 10 * DAY, today())
     moves = AuditEntry.objects.filter(action="programs.intervention_transition",
                                       object_id=str(iv.pk)).order_by("pk")
     assert [m.changes["status"] for m in moves] == [["planned", "delivered"],
                                                     ["delivered", "completed"]]
     assert moves[1].actor == personas.dinsos_officer
     # Convergence refreshed after the change: the delivered help counts.
-    assert ConvergenceRun.objects.filter(year=TODAY.year).exists()
+    assert ConvergenceRun.objects.filter(year=today().year).exists()
 
 
 def test_an_invalid_transition_is_refused_in_the_users_language(personas, tiny_register,
@@ -72,10 +77,10 @@ def test_an_invalid_transition_is_refused_in_the_users_language(personas, tiny_r
     assert iv.status == "planned"
     with pytest.raises(ValidationError):  # a date before the planned date
         services.intervention_transition(intervention=iv, status="delivered",
-                                         date=TODAY - 40 * DAY, acting_user=personas.admin)
+                                         date=today() - 40 * DAY, acting_user=personas.admin)
     with pytest.raises(ValidationError):  # a date in the future
         services.intervention_transition(intervention=iv, status="delivered",
-                                         date=TODAY + DAY, acting_user=personas.admin)
+                                         date=today() + DAY, acting_user=personas.admin)
 
 
 def test_cancel_needs_a_reason_and_keeps_the_row(personas, tiny_register, programme):
@@ -86,7 +91,7 @@ def test_cancel_needs_a_reason_and_keeps_the_row(personas, tiny_register, progra
                                  acting_user=personas.dinsos_officer)
     iv.refresh_from_db()
     assert (iv.status, iv.cancel_reason, iv.cancelled_on) == (
-        "cancelled", "Pindah domisili", TODAY)
+        "cancelled", "Pindah domisili", today())
     entry = AuditEntry.objects.get(action="programs.intervention_transition")
     assert entry.changes["cancel_reason"] == ["", "Pindah domisili"]
     with pytest.raises(ValidationError):  # final
@@ -116,7 +121,7 @@ def test_an_edit_is_audited_with_before_and_after(personas, tiny_register, progr
 
 def test_recording_checks_region_period_and_status(personas, tiny_register, programme):
     with pytest.raises(ValidationError):
-        _record(programme, personas, year=TODAY.year + 5)
+        _record(programme, personas, year=today().year + 5)
     with pytest.raises(ValidationError):
         _record(programme, personas, status="cancelled")
     assert not Intervention.objects.exists()
@@ -126,15 +131,15 @@ def test_a_worklist_plan_is_delivered_through_the_same_lifecycle(personas, tiny_
                                                                   programme):
     outcome = services.interventions_plan(programme=programme,
                                           families=Family.objects.filter(source_id="P002"),
-                                          family_field="pk", year=TODAY.year,
+                                          family_field="pk", year=today().year,
                                           acting_user=personas.tkpk_bandung)
     assert outcome == {"planned": 1}
     iv = Intervention.objects.get()
-    assert (iv.origin, iv.status, iv.planned_on) == ("worklist", "planned", TODAY)
+    assert (iv.origin, iv.status, iv.planned_on) == ("worklist", "planned", today())
     services.intervention_transition(intervention=iv, status="delivered",
                                      acting_user=personas.dinsos_officer)
     iv.refresh_from_db()
-    assert iv.status == "delivered" and iv.delivered_on == TODAY
+    assert iv.status == "delivered" and iv.delivered_on == today()
 
 
 # --- Status files --------------------------------------------------------------------------
@@ -147,7 +152,7 @@ def _upload(programme, personas, text: str, name="status.csv"):
 
 
 def _file(a, b, c):
-    d1 = (TODAY - 5 * DAY).strftime("%d-%m-%Y")
+    d1 = (today() - 5 * DAY).strftime("%d-%m-%Y")
     return "\n".join([
         "ID Intervensi,NIK,No KK,Status,Tanggal,Jenis Bantuan,Jumlah,Nilai (Rp),Keterangan",
         f"{a.pk},,,Disalurkan,{d1},Beras,10,Rp 150.000,ok",            # 1 good (by id)
@@ -173,13 +178,13 @@ def test_a_status_file_commits_the_good_rows_and_reports_the_bad(personas, tiny_
     assert upload.mapping["kk_number"] == "No KK" and upload.mapping["value"] == "Nilai (Rp)"
     counts = services.intervention_upload_apply(
         upload=upload, mapping=upload.mapping, scopes=["32.04"],
-        acting_user=personas.dinsos_officer, today=TODAY)
+        acting_user=personas.dinsos_officer, today=today())
     assert counts == {"rows": 10, "updated": 2, "unchanged": 0, "rejected": 8}
     a.refresh_from_db()
     c.refresh_from_db()
     b.refresh_from_db()
     assert (a.status, a.delivered_on, a.item, a.units, a.value, a.note) == (
-        "delivered", TODAY - 5 * DAY, "Beras", 10, 150_000, "ok")
+        "delivered", today() - 5 * DAY, "Beras", 10, 150_000, "ok")
     assert (c.status, c.cancel_reason) == ("cancelled", "Pindah domisili")
     assert b.status == "planned"
     upload.refresh_from_db()
@@ -214,18 +219,18 @@ def test_running_the_same_file_again_changes_nothing(personas, tiny_register, pr
     text = _file(a, b, c)
     first = _upload(programme, personas, text)
     services.intervention_upload_apply(upload=first, mapping=first.mapping, scopes=["32.04"],
-                                       acting_user=personas.dinsos_officer, today=TODAY)
+                                       acting_user=personas.dinsos_officer, today=today())
     a.refresh_from_db()
     stamp = a.updated_at
     second = _upload(programme, personas, text)
     assert second.sha256 == first.sha256
     counts = services.intervention_upload_apply(
         upload=second, mapping=second.mapping, scopes=["32.04"],
-        acting_user=personas.dinsos_officer, today=TODAY + 3 * DAY)
+        acting_user=personas.dinsos_officer, today=today() + 3 * DAY)
     # Row 1 is delivered already, row 8 cancelled already (with its date): unchanged.
     assert counts["updated"] == 0 and counts["unchanged"] == 2
     a.refresh_from_db()
-    assert a.updated_at == stamp and a.delivered_on == TODAY - 5 * DAY
+    assert a.updated_at == stamp and a.delivered_on == today() - 5 * DAY
     assert InterventionUpload.objects.get(pk=second.pk).state == "applied"
 
 
@@ -233,17 +238,17 @@ def test_rows_found_by_nik_and_kk_and_the_year(personas, tiny_register, programm
     person = Person.objects.get(source_id="I0021")
     p2 = _record(programme, personas, "P002", person=person)
     p3 = _record(programme, personas, "P003")
-    _record(programme, personas, "P003", year=TODAY.year - 1)
+    _record(programme, personas, "P003", year=today().year - 1)
     text = "\n".join([
         "nik;no. kk;TAHUN;status",
         f"{person.nik};;;Disalurkan",
         ";3204050101100003;;disalurkan",  # two years: ambiguous
-        f";3204050101100003;{TODAY.year};disalurkan",
+        f";3204050101100003;{today().year};disalurkan",
     ]) + "\n"
     upload = _upload(programme, personas, text)
     counts = services.intervention_upload_apply(
         upload=upload, mapping=upload.mapping, scopes=["32.04"],
-        acting_user=personas.dinsos_officer, today=TODAY)
+        acting_user=personas.dinsos_officer, today=today())
     assert counts["updated"] == 2
     upload.refresh_from_db()
     assert [(e["row"], e["code"]) for e in upload.rejected] == [(2, "ambiguous")]
@@ -258,7 +263,7 @@ def test_interventions_outside_the_users_scope_are_not_found(personas, tiny_regi
     upload = _upload(programme, personas, f"ID,Status\n{a.pk},disalurkan\n")
     counts = services.intervention_upload_apply(
         upload=upload, mapping=upload.mapping, scopes=["32.04.05.2001"],
-        acting_user=personas.village_operator, today=TODAY)
+        acting_user=personas.village_operator, today=today())
     assert counts["rejected"] == 1
     a.refresh_from_db()
     assert a.status == "planned"
