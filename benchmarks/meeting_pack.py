@@ -2,14 +2,16 @@
 
     .venv/bin/python benchmarks/meeting_pack.py                       # SQLite
     .venv/bin/python benchmarks/meeting_pack.py --backends sqlite postgresql
+    .venv/bin/python benchmarks/meeting_pack.py --server wsgiref      # one process
 
 Seeds Kabupaten Bandung (32.04) with 60 agencies, each with a 2026 action plan of 40 items
 and four quarter reports with a realisation for every item (2,400 items, 9,600 realisation
-rows), in bulk; then serves the app with a threaded WSGI server in its own process, signs
-in as the TKPK secretariat, warms up and has 8 clients request the quarter-4 pack
-(``/plans/region/32.04/meeting/2026/4/``) for ``--seconds``. Reports requests, errors,
-p50/p95/p99 latency, requests/s and the server's peak RSS, as JSON lines and a Markdown
-table; ``docs/benchmarks.md`` quotes it.
+rows), in bulk; then serves the app as production does — gunicorn with ``--workers`` sync
+worker processes (``docs/operations.md``) — or, with ``--server wsgiref``, one threaded
+process; signs in as the TKPK secretariat, warms up and has 8 clients request the quarter-4
+pack (``/plans/region/32.04/meeting/2026/4/``) for ``--seconds``. Reports requests, errors,
+p50/p95/p99 latency, requests/s and the server's peak RSS (summed over its processes), as
+JSON lines and a Markdown table; ``docs/benchmarks.md`` quotes it.
 """
 
 import argparse
@@ -80,24 +82,50 @@ print(len(orgs), len(items), Realisation.objects.count())
 
 
 def _peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
+    """Peak resident memory of ``pid`` and its children (gunicorn's workers), summed."""
+    pids = [pid] + [int(p) for p in
+                    Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    total = 0
+    for p in pids:
+        for line in Path(f"/proc/{p}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                total += int(line.split()[1])
+    return round(total / 1024, 1)
 
 
-def load(env: dict, *, clients: int, seconds: float) -> dict:
+def _start(server_kind: str, port: int, workers: int, env: dict) -> subprocess.Popen:
+    if server_kind == "wsgiref":
+        server = subprocess.Popen([PY, "-c", SERVER, str(port)], env=env,
+                                  stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        assert server.stdout is not None and server.stdout.readline().strip() == "ready"
+        return server
+    server = subprocess.Popen(
+        [str(Path(PY).parent / "gunicorn"), "konvergen.wsgi:application",
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--preload",
+         "--log-level", "warning"], env=env, cwd=ROOT)
+    deadline = time.perf_counter() + 60
+    while True:  # ready when it answers
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=5)
+            return server
+        except OSError:
+            if time.perf_counter() > deadline or server.poll() is not None:
+                server.terminate()
+                raise RuntimeError("gunicorn did not start") from None
+            time.sleep(0.2)
+
+
+def load(env: dict, *, clients: int, seconds: float, server_kind: str = "gunicorn",
+         workers: int = 4) -> dict:
     env = {**env, "KONVERGEN_DEBUG": "0", "KONVERGEN_SSL_REDIRECT": "0",
            "KONVERGEN_SECURE_COOKIES": "0", "KONVERGEN_LOG_LEVEL": "WARNING"}
     cookie = _session_cookie(env)
     port = _free_port()
-    server = subprocess.Popen([PY, "-c", SERVER, str(port)], env=env, stdout=subprocess.PIPE,
-                              text=True, cwd=ROOT)
+    server = _start(server_kind, port, workers, env)
     timings: list[float] = []
     errors = [0]
     lock = threading.Lock()
     try:
-        assert server.stdout is not None and server.stdout.readline().strip() == "ready"
         url = f"http://127.0.0.1:{port}{PATH}"
 
         def get() -> float:
@@ -136,7 +164,8 @@ def load(env: dict, *, clients: int, seconds: float) -> dict:
         server.terminate()
         server.wait()
     q = statistics.quantiles(timings, n=100)
-    return {"clients": clients, "seconds": round(wall, 1), "requests": len(timings),
+    return {"server": server_kind if server_kind == "wsgiref" else f"gunicorn × {workers}",
+            "clients": clients, "seconds": round(wall, 1), "requests": len(timings),
             "errors": errors[0], "req_per_s": round(len(timings) / wall, 1),
             "p50_ms": round(q[49] * 1000, 1), "p95_ms": round(q[94] * 1000, 1),
             "p99_ms": round(q[98] * 1000, 1), "server_peak_rss_mb": rss}
@@ -149,7 +178,8 @@ def measure(backend: str, env: dict, args) -> dict:
                             capture_output=True, text=True, check=True).stdout.split()
     return {"backend": backend, "agencies": int(seeded[0]), "items": int(seeded[1]),
             "realisations": int(seeded[2]),
-            **load(env, clients=args.clients, seconds=args.seconds)}
+            **load(env, clients=args.clients, seconds=args.seconds, server_kind=args.server,
+                   workers=args.workers)}
 
 
 def main() -> int:
@@ -159,6 +189,8 @@ def main() -> int:
     parser.add_argument("--items", type=int, default=40)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--server", choices=["gunicorn", "wsgiref"], default="gunicorn")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:  # inside the throwaway PostgreSQL
@@ -176,18 +208,20 @@ def main() -> int:
             else:
                 child = [PY, __file__, "--child", "--agencies", str(args.agencies),
                          "--items", str(args.items), "--clients", str(args.clients),
-                         "--seconds", str(args.seconds)]
+                         "--seconds", str(args.seconds), "--server", args.server,
+                         "--workers", str(args.workers)]
                 result = json.loads(subprocess.run(
                     [PY, str(ROOT / "scripts" / "with_postgres.py"), "--", *child],
                     env=env, stdout=subprocess.PIPE, text=True, check=True).stdout
                     .strip().splitlines()[-1])
         results.append(result)
         print(json.dumps(result), flush=True)
-    print("\n| backend | agencies × items × quarters | clients | requests | errors | p50 (ms) |"
-          " p95 (ms) | p99 (ms) | req/s | server peak RSS (MB) |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("\n| backend | server | agencies × items × quarters | clients | requests | errors |"
+          " p50 (ms) | p95 (ms) | p99 (ms) | req/s | server peak RSS (MB) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        print(f"| {r['backend']} | {r['agencies']} × {r['items'] // max(r['agencies'], 1)} × 4"
+        print(f"| {r['backend']} | {r['server']} |"
+              f" {r['agencies']} × {r['items'] // max(r['agencies'], 1)} × 4"
               f" | {r['clients']} | {r['requests']:,} | {r['errors']} | {r['p50_ms']} |"
               f" {r['p95_ms']} | {r['p99_ms']} | {r['req_per_s']} | {r['server_peak_rss_mb']} |")
     return 0

@@ -5,7 +5,7 @@ counts of several runs add up per region code (two kabupaten make their province
 
 from collections import defaultdict
 
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils.translation import get_language
 
 from konvergen.convergence.models import (
@@ -64,10 +64,16 @@ def _summed(model, runs, codes_q, group: list[str], fields: list[str]) -> list[d
     return list(rows.values(*group).annotate(**{f: Sum(f) for f in fields}).order_by(*group))
 
 
+def region_totals(code: str, year: int) -> dict:
+    """Only the totals row of ``code`` for ``year`` and the runs it comes from (two queries:
+    the runs, one sum), for pages that quote the headline figures."""
+    runs = runs_for(code, year)
+    total = _summed(RegionConvergence, runs, Q(region_code=code), ["region_code"], REGION_SUMS)
+    return {"runs": runs, "total": total[0] if total else dict.fromkeys(REGION_SUMS, 0)}
+
+
 def region_figures(code: str, year: int) -> dict:
     """The totals of ``code``, its child regions' rows, per-need and per-programme rows."""
-    from django.db.models import Q
-
     runs = runs_for(code, year)
     level = _LEVEL.get(len(code), 4)
     here = Q(region_code=code)

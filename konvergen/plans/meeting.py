@@ -83,8 +83,9 @@ class Pack:
     counts: dict = field(default_factory=dict)
 
 
-def _aggregate(region_code: str, year: int, quarter: int) -> list[tuple]:
-    """``(plan id, strategy, tag, Figures)`` rows of the region's plans of ``year``."""
+def plan_aggregates(region_code: str, year: int, quarter: int) -> list[tuple]:
+    """``(plan id, strategy, tag, Figures)`` rows of the region's plans of ``year``, with
+    realisation to ``quarter`` (one query; also read by the scorecards)."""
     sql = _AGGREGATE_SQL.format(
         items=PlanItem._meta.db_table, plans=ActionPlan._meta.db_table,
         realisation=Realisation._meta.db_table, reports=QuarterReport._meta.db_table)
@@ -97,7 +98,9 @@ def _aggregate(region_code: str, year: int, quarter: int) -> list[tuple]:
             for plan, strategy, tag, n, budget, real, k_sum, k_items in rows]
 
 
-def _grouped(rows: list[tuple], position: int) -> dict:
+def grouped(rows: list[tuple], position: int) -> dict:
+    """Figures of ``plan_aggregates`` rows summed by the field at ``position`` (0 plan,
+    1 strategy, 2 tag)."""
     out: dict = {}
     for row in rows:
         out.setdefault(row[position], Figures()).add(row[3])
@@ -106,9 +109,10 @@ def _grouped(rows: list[tuple], position: int) -> dict:
 
 def meeting_pack(region, year: int, quarter: int, *, today: dt.date | None = None) -> Pack:
     """The pack of ``region`` (a kab/kota) for ``year`` and ``quarter`` (1–4)."""
-    overview, due, counts = selectors.region_overview(region.code, year, today=today)
-    rows = _aggregate(region.code, year, quarter)
-    per_plan = _grouped(rows, 0)
+    overview, due, counts = selectors.region_overview(region.code, year, today=today,
+                                                        item_counts=False)
+    rows = plan_aggregates(region.code, year, quarter)
+    per_plan = grouped(rows, 0)
     pack = Pack(region=region, year=year, quarter=quarter, due=due[quarter],
                 counts=counts[quarter])
     for row in overview:
@@ -123,10 +127,10 @@ def meeting_pack(region, year: int, quarter: int, *, today: dt.date | None = Non
             pack.late.append(entry)
     for figures in per_plan.values():
         pack.total.add(figures)
-    strategies = _grouped(rows, 1)
+    strategies = grouped(rows, 1)
     pack.by_strategy = [(label, strategies[value]) for value, label in Strategy.choices
                         if value in strategies]
-    tags = _grouped(rows, 2)
+    tags = grouped(rows, 2)
     pack.by_tag = [(label, tags[value]) for value, label in ExpenditureTag.choices
                    if value in tags]
     return pack
@@ -143,9 +147,9 @@ def headline_indicators(region, year: int) -> list:
 def convergence_figures(region, year: int) -> dict | None:
     """Target families, reached, unreached and overlaps of ``year`` with their as-of time
     (the stored convergence runs), or None when nothing was computed."""
-    from konvergen.convergence.selectors import region_figures
+    from konvergen.convergence.selectors import region_totals
 
-    figures = region_figures(region.code, year)
+    figures = region_totals(region.code, year)
     if not figures["runs"]:
         return None
     return {**figures["total"],

@@ -169,14 +169,19 @@ class OverviewRow:
     cells: list[dict]
 
 
-def region_overview(region_code: str, year: int, *, today: dt.date | None = None
+def region_overview(region_code: str, year: int, *, today: dt.date | None = None,
+                    item_counts: bool = True
                     ) -> tuple[list[OverviewRow], dict[int, dt.date], dict]:
     """Every organisation of the region × quarter: the plan's and reports' states, due
-    dates and lateness, and counts per quarter (submitted, verified, approved, late)."""
+    dates and lateness, and counts per quarter (submitted, verified, approved, late).
+    ``item_counts`` annotates each plan with ``n_items`` (callers that count items
+    themselves leave it out)."""
     due = due_dates(region_code, year)
     today = today or timezone.localdate()
-    plans = {p.organisation_id: p for p in ActionPlan.objects.filter(
-        region_id=region_code, year=year).annotate(n_items=Count("items"))}
+    plans_qs = ActionPlan.objects.filter(region_id=region_code, year=year)
+    if item_counts:
+        plans_qs = plans_qs.annotate(n_items=Count("items"))
+    plans = {p.organisation_id: p for p in plans_qs}
     reports: dict[tuple[int, int], QuarterReport] = {
         (r.plan_id, r.quarter): r
         for r in QuarterReport.objects.filter(plan__in=list(plans.values()))}

@@ -11,7 +11,12 @@ from konvergen.audit.models import AuditEntry
 from konvergen.programs.models import Intervention, InterventionUpload, Programme
 from konvergen.registry.models import Family
 
-YEAR = timezone.localdate().year
+
+def year() -> int:
+    """This year, read when the test runs (not at import)."""
+    return timezone.localdate().year
+
+
 NIK = "3204055506850002"  # Siti Aminah, head of P002
 
 
@@ -20,13 +25,13 @@ def programme(personas):
     return Programme.objects.create(
         code="sembako-daerah", name="Sembako Daerah", organisation=personas.dinsos,
         region=personas.bandung, strategy="burden", stage="charity", sector="food",
-        funding_source="apbd_regency", year_start=YEAR, year_end=YEAR,
+        funding_source="apbd_regency", year_start=year(), year_end=year(),
     )
 
 
 def _new(client, programme, **data):
     return client.post(reverse("programs:intervention-new", args=[programme.pk]), {
-        "beneficiary": NIK, "year": YEAR, "status": "planned", "item": "beras", "units": "10",
+        "beneficiary": NIK, "year": year(), "status": "planned", "item": "beras", "units": "10",
         "value": "100000", "note": "", **data})
 
 
@@ -47,7 +52,7 @@ def test_the_officer_records_moves_and_cancels_an_intervention(personas, tiny_re
     iv.refresh_from_db()
     assert iv.status == "delivered" and iv.delivered_on == timezone.localdate()
     response = client.post(reverse("programs:intervention-edit", args=[programme.pk, iv.pk]),
-                           {"year": YEAR, "item": "beras 10 kg", "units": "10",
+                           {"year": year(), "item": "beras 10 kg", "units": "10",
                             "value": "120000", "note": "tahap 1",
                             "planned_on": "", "delivered_on": iv.delivered_on.isoformat(),
                             "completed_on": ""})
@@ -73,7 +78,7 @@ def test_other_organisations_cannot_record_or_change(personas, tiny_register, pr
     iv = Intervention.objects.get()
     for name in ("intervention-status", "intervention-cancel", "intervention-edit"):
         response = partner.post(reverse(f"programs:{name}", args=[programme.pk, iv.pk]),
-                                {"status": "delivered", "reason": "x", "year": YEAR,
+                                {"status": "delivered", "reason": "x", "year": year(),
                                  "value": 0})
         assert response.status_code == 404
     viewer = personas.client_for(personas.viewer)
