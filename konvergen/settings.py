@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "konvergen.verification",
     "konvergen.targets",
     "konvergen.plans",
+    "konvergen.scorecards",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("verification/", include("konvergen.verification.urls")),
     path("targets/", include("konvergen.targets.urls")),
     path("plans/", include("konvergen.plans.urls")),
+    path("scorecards/", include("konvergen.scorecards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

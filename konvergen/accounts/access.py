@@ -84,6 +84,11 @@ FEATURES.update({
     # The coordination meeting pack (rakor): plans, realisation and convergence figures.
     "meeting_pack": frozenset({Role.ADMIN, Role.TKPK, Role.TKPK_CHAIR, Role.VIEWER,
                                Role.NATIONAL}),
+    # Scorecards rank organisations (no personal data): read by the coordination team and
+    # by the organisations ranked; the secretariat sets the weights.
+    "scorecards": frozenset({Role.ADMIN, Role.TKPK, Role.TKPK_CHAIR, Role.VIEWER,
+                             Role.NATIONAL, Role.AGENCY, Role.AGENCY_HEAD, Role.PARTNER}),
+    "scorecards_manage": frozenset({Role.ADMIN, Role.TKPK}),
 })
 
 #: Roles that see personal data inside their scope because their work needs it.

@@ -16,6 +16,7 @@ NAVIGATION = [
     ("convergence", "convergence:index", _("Convergence")),
     ("targets", "targets:index", _("Targets and indicators")),
     ("plans", "plans:index", _("Action plans")),
+    ("scorecards", "scorecards:index", _("Scorecards")),
     ("welfare_settings", "welfare:settings-index", _("Needs settings")),
     ("audit", "audit:list", _("Audit log")),
     ("admin_site", "admin:index", _("Administration")),

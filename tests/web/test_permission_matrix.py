@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.web import matrix_plans, matrix_targets
+from tests.web import matrix_plans, matrix_scorecards, matrix_targets
 
 ROLES = [
     "admin",
@@ -150,7 +150,8 @@ def _with_alike(matrix: dict) -> dict:
     return out
 
 
-MATRIX = _with_alike(MATRIX) | matrix_targets.MATRIX | matrix_plans.MATRIX
+MATRIX = (_with_alike(MATRIX) | matrix_targets.MATRIX | matrix_plans.MATRIX
+          | matrix_scorecards.MATRIX)
 # POST-only or framework endpoints, tested elsewhere.
 NOT_GET = {
     "accounts:logout",
@@ -168,7 +169,7 @@ NOT_GET = {
     "organisations:standard-agencies",
     "verification:proposal-step",
     "verification:musdes-submit",
-} | matrix_targets.NOT_GET | matrix_plans.NOT_GET
+} | matrix_targets.NOT_GET | matrix_plans.NOT_GET | matrix_scorecards.NOT_GET
 
 
 def _names(resolver=None, prefix=""):
@@ -361,7 +362,8 @@ POST_MATRIX = {
     "verification:progress": ({"code": "32.04"}, "405"),
     "verification:export": ({"code": "32.04"}, "405"),
 }
-POST_MATRIX = _with_alike(POST_MATRIX) | matrix_targets.POST_MATRIX | matrix_plans.POST_MATRIX
+POST_MATRIX = (_with_alike(POST_MATRIX) | matrix_targets.POST_MATRIX
+               | matrix_plans.POST_MATRIX | matrix_scorecards.POST_MATRIX)
 
 
 @pytest.mark.parametrize("name", sorted(POST_MATRIX))
@@ -399,7 +401,7 @@ def test_every_intervention_url_is_in_the_post_matrix():
     assert ours - set(POST_MATRIX) == set()
 
 
-@pytest.mark.parametrize("app", ["targets", "plans"])
+@pytest.mark.parametrize("app", ["targets", "plans", "scorecards"])
 def test_every_url_of_the_planning_apps_is_in_the_post_matrix(app):
     ours = {n for n in _names() if n.startswith(app + ":")}
     assert ours - set(POST_MATRIX) == set()

@@ -1,0 +1,193 @@
+"""Reads for the scorecard pages: each organisation's source values, gathered set-wise,
+scored by the plain engine (``engine.py``) with the region's weights.
+
+Sources of the local agency scorecard, per organisation of a kab/kota and year, realised to
+the chosen quarter:
+
+* ``output``: mean output achievement of the action plan's items with a K target (K realised
+  to the quarter ÷ annual K × 100, as Form E.81 and the meeting pack compute it);
+* ``budget``: Rp realised to the quarter against the annual budget;
+* ``report_q1`` … ``report_qN``: whether each quarter's report was submitted by its due date
+  (not yet due and not submitted counts as missing, not as late);
+* ``target_group`` / ``desil_1_2``: of the distinct families the organisation's programmes
+  help in the year (cancelled and stopped help left out), those that are target families /
+  in desil 1–2 in the region's current convergence run.
+
+One query each for the plans, the reports and the beneficiaries, whatever the number of
+organisations. Nothing here names a person.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from konvergen.convergence.models import FamilyConvergence
+from konvergen.convergence.selectors import runs_for
+from konvergen.plans import e81, meeting
+from konvergen.plans import selectors as plan_selectors
+from konvergen.programs.models import Intervention, Programme, Strategy
+from konvergen.scorecards import engine
+from konvergen.scorecards.models import Preset, ScorecardWeights
+
+#: Display names of the local agency scorecard's criteria (the engine's labels are English).
+LABELS = {
+    "output": _("Output achievement (K)"),
+    "budget": _("Budget realisation (Rp)"),
+    "reports": _("Reports on time"),
+    "target_group": _("Beneficiaries in the target group"),
+    "desil_1_2": _("Beneficiaries in desil 1–2"),
+}
+NO_STRATEGY = ""
+
+_BENEFICIARIES_SQL = """
+SELECT p.organisation_id,
+       COUNT(DISTINCT i.family_id),
+       COUNT(DISTINCT CASE WHEN f.target THEN i.family_id END),
+       COUNT(DISTINCT CASE WHEN f.desil BETWEEN 1 AND 2 THEN i.family_id END)
+FROM {interventions} i
+JOIN {programmes} p ON p.id = i.programme_id
+LEFT JOIN {families} f ON f.family_id = i.family_id AND f.run_id IN ({runs})
+WHERE i.year = %s AND i.family_id IS NOT NULL AND i.status NOT IN (%s, %s)
+  AND p.organisation_id IN ({organisations})
+GROUP BY p.organisation_id
+"""
+
+
+def beneficiary_shares(organisation_ids: list[int], region_code: str, year: int
+                       ) -> dict[int, tuple[int, int, int]]:
+    """``{organisation: (families helped, of them target families, of them desil 1–2)}``
+    in one aggregate query."""
+    if not organisation_ids:
+        return {}
+    runs = [r.pk for r in runs_for(region_code, year)] or [0]
+    sql = _BENEFICIARIES_SQL.format(
+        interventions=Intervention._meta.db_table, programmes=Programme._meta.db_table,
+        families=FamilyConvergence._meta.db_table, runs=", ".join(["%s"] * len(runs)),
+        organisations=", ".join(["%s"] * len(organisation_ids)))
+    params: list[Any] = [*runs, year, Intervention.Status.CANCELLED, Intervention.Status.STOPPED,
+              *organisation_ids]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {org: (int(n), int(target or 0), int(poorest or 0))
+                for org, n, target, poorest in cursor.fetchall()}
+
+
+def default_quarter(region_code: str, year: int, today: dt.date | None = None) -> int:
+    """The last quarter whose reports are due by ``today`` (1 before the first is due)."""
+    today = today or timezone.localdate()
+    due = plan_selectors.due_dates(region_code, year)
+    passed = [q for q in e81.QUARTERS if today > due[q]]
+    return max(passed, default=1)
+
+
+def weights_of(region_code: str, preset: str = Preset.LOCAL_AGENCY) -> dict[str, float]:
+    row = ScorecardWeights.objects.filter(region_id=region_code, scorecard=preset).first()
+    return dict(row.weights) if row else {}
+
+
+def local_agency_card(region_code: str, quarter: int) -> engine.Scorecard:
+    """The local agency scorecard with the region's weights (the preset's where unset)."""
+    card = engine.local_agency_scorecard(quarters=quarter)
+    weights = weights_of(region_code)
+    return engine.reweight(card, weights) if weights else card
+
+
+@dataclass
+class Sources:
+    organisations: list = field(default_factory=list)
+    values: dict = field(default_factory=dict)
+    targets: dict = field(default_factory=dict)
+    strategy: dict = field(default_factory=dict)
+    plans: dict = field(default_factory=dict)
+    beneficiaries: dict = field(default_factory=dict)
+    convergence_as_of: dt.datetime | None = None
+
+
+def agency_sources(region_code: str, year: int, quarter: int, *,
+                   today: dt.date | None = None) -> Sources:
+    """Every organisation's source values of the local agency scorecard (see the module)."""
+    overview, _due, _counts = plan_selectors.region_overview(region_code, year, today=today,
+                                                            item_counts=False)
+    rows = meeting.plan_aggregates(region_code, year, quarter)
+    per_plan = meeting.grouped(rows, 0)
+    by_plan_strategy: dict[int, dict[str, float]] = {}
+    for plan_id, strategy, _tag, figures in rows:
+        budgets = by_plan_strategy.setdefault(plan_id, {})
+        budgets[strategy] = budgets.get(strategy, 0.0) + figures.budget
+    orgs = [row.organisation for row in overview]
+    shares = beneficiary_shares([o.pk for o in orgs], region_code, year)
+    out = Sources(organisations=orgs, beneficiaries=shares)
+    runs = runs_for(region_code, year)
+    out.convergence_as_of = max((r.computed_at for r in runs), default=None)
+    for row in overview:
+        org = row.organisation.pk
+        plan = row.plan
+        figures = per_plan.get(plan.pk) if plan else None
+        values: dict = {}
+        targets: dict = {}
+        if figures is not None:
+            values["output"] = figures.k_achievement
+            targets["output"] = 100.0 if figures.k_items else None
+            values["budget"] = figures.realised
+            targets["budget"] = figures.budget or None
+        for cell in row.cells[:quarter]:
+            answer = {plan_selectors.ON_TIME: True, plan_selectors.LATE: False}.get(
+                cell["timeliness"])
+            values[f"report_q{cell['quarter']}"] = answer
+        helped, in_target, poorest = shares.get(org, (0, 0, 0))
+        if helped:
+            values["target_group"], values["desil_1_2"] = in_target, poorest
+            targets["target_group"] = targets["desil_1_2"] = helped
+        out.values[org], out.targets[org] = values, targets
+        out.plans[org] = plan
+        budgets = by_plan_strategy.get(plan.pk, {}) if plan else {}
+        # The strategy most of the plan's budget serves (ties: the national order).
+        order = [value for value, _label in Strategy.choices]
+        out.strategy[org] = (max(budgets, key=lambda s: (budgets[s], -order.index(s)))
+                             if budgets else NO_STRATEGY)
+    return out
+
+
+@dataclass
+class AgencyScorecard:
+    region: object
+    year: int
+    quarter: int
+    card: engine.Scorecard
+    sources: Sources
+    rows: list[engine.PeerScore]
+    by_strategy: list[tuple[str, str, list[engine.PeerScore]]]
+    awards: list[tuple[str, str, list[engine.PeerScore]]]
+    columns: list[tuple[str, str]]
+
+
+def agency_scorecard(region, year: int, quarter: int, *, today: dt.date | None = None,
+                     top: int = 3) -> AgencyScorecard:
+    """Scores and ranks of the region's organisations: overall, per strategy (the strategy
+    most of an organisation's planned budget serves) and the award winners per strategy."""
+    sources = agency_sources(region.code, year, quarter, today=today)
+    card = local_agency_card(region.code, quarter)
+    peers = [o.pk for o in sources.organisations]
+    names = {o.pk: o.name for o in sources.organisations}
+    rows = engine.score_peers(card, sources.values, targets=sources.targets, peers=peers,
+                              names=names)
+    grouped = engine.score_peers(card, sources.values, targets=sources.targets, peers=peers,
+                                 names=names, groups=sources.strategy)
+    labels = dict(Strategy.choices)
+    by_strategy: dict[str, list[engine.PeerScore]] = {}
+    for row in grouped:
+        by_strategy.setdefault(row.group or NO_STRATEGY, []).append(row)
+    order = [value for value, _label in Strategy.choices] + [NO_STRATEGY]
+    strategies = [(s, str(labels.get(s, _("No action plan"))), by_strategy[s])
+                  for s in order if s in by_strategy]
+    won = engine.awards(grouped, top)
+    winners = [(s, label, won.get(s, [])) for s, label, _rows in strategies
+               if s != NO_STRATEGY and won.get(s)]
+    columns = [(c.key, str(LABELS.get(c.key, c.label))) for c in card.criteria]
+    return AgencyScorecard(region=region, year=year, quarter=quarter, card=card,
+                           sources=sources, rows=rows, by_strategy=strategies,
+                           awards=winners, columns=columns)

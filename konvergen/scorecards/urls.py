@@ -1,0 +1,12 @@
+from django.urls import path
+
+from konvergen.scorecards import views
+
+app_name = "scorecards"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("region/<str:code>/<int:year>/", views.agencies, name="agencies"),
+    path("region/<str:code>/<int:year>/scorecard.xlsx", views.agencies_xlsx,
+         name="agencies-xlsx"),
+    path("region/<str:code>/weights/", views.weights, name="weights"),
+]

@@ -1,0 +1,116 @@
+"""Scorecard pages: thin views (access check, selector or service, template)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from konvergen.accounts import access
+from konvergen.audit.services import audit_record
+from konvergen.core.xlsx import xlsx_response
+from konvergen.plans import e81
+from konvergen.regions.models import Level, Region
+from konvergen.scorecards import selectors, services
+from konvergen.scorecards.forms import WeightsForm
+
+
+def _region(request, code: str, feature: str = "scorecards") -> Region:
+    region = access.access_region(request.user, code, feature=feature)
+    if region.level != Level.KABKOTA:
+        raise Http404(access.NOT_FOUND)
+    return region
+
+
+def _quarter(request, region: Region, year: int) -> int:
+    try:
+        quarter = int(request.GET.get("quarter") or 0)
+    except ValueError:
+        quarter = 0
+    if quarter not in e81.QUARTERS:
+        quarter = selectors.default_quarter(region.code, year)
+    return quarter
+
+
+@login_required
+@require_GET
+def index(request):
+    """The kab/kota whose organisations the user may compare."""
+    access.require_feature(request.user, "scorecards")
+    scopes = access.scope_codes(request.user, feature="scorecards")
+    regions = Region.objects.filter(access.scope_q(scopes), level=Level.KABKOTA).order_by("code")
+    year = timezone.localdate().year
+    return render(request, "scorecards/index.html", {"regions": regions, "year": year})
+
+
+@login_required
+@require_GET
+def agencies(request, code: str, year: int):
+    region = _region(request, code)
+    quarter = _quarter(request, region, year)
+    result = selectors.agency_scorecard(region, year, quarter)
+    return render(request, "scorecards/agencies.html", {
+        "region": region, "year": year, "quarter": quarter, "result": result,
+        "quarters": list(e81.QUARTERS), "years": [year - 1, year, year + 1],
+        "can_manage": access.covers_any(
+            access.scope_codes(request.user, feature="scorecards_manage"), region.code),
+    })
+
+
+@login_required
+@require_GET
+def agencies_xlsx(request, code: str, year: int):
+    region = _region(request, code)
+    quarter = _quarter(request, region, year)
+    result = selectors.agency_scorecard(region, year, quarter)
+    headers = [_("Rank"), _("Organisation"), _("Strategy"), _("Rank in strategy"), _("Score")]
+    value, score = _("value"), _("score")
+    for _key, label in result.columns:
+        headers += [f"{label} ({value})", f"{label} ({score})"]
+    headers.append(_("Missing data"))
+    group_rank = {row.peer: (row.group, row.rank) for _s, _l, rows in result.by_strategy
+                  for row in rows}
+    strategy = {s: label for s, label, _rows in result.by_strategy}
+
+    def lines():
+        for row in result.rows:
+            group, rank = group_rank[row.peer]
+            line = [row.rank, row.name, strategy.get(group, ""), rank, round(row.score, 2)]
+            for key, _label in result.columns:
+                c = row.criteria[key]
+                raw = c.raw if not isinstance(c.raw, bool) else int(c.raw)
+                line += [None if raw is None else round(float(raw), 2), round(c.score, 2)]
+            line.append(", ".join(row.missing))
+            yield line
+
+    audit_record(actor=request.user, action="scorecards.export_agencies", obj=region,
+                 region_code=region.code, changes={"year": year, "quarter": quarter})
+    return xlsx_response(f"Skor-OPD-{region.code}-{year}-TW{quarter}.xlsx", headers, lines(),
+                         sheet=_("Scorecard"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def weights(request, code: str):
+    region = _region(request, code, feature="scorecards_manage")
+    card = selectors.local_agency_card(region.code, 4)
+    columns = [(c.key, str(selectors.LABELS.get(c.key, c.label))) for c in card.criteria]
+    form = WeightsForm(request.POST or None, columns=columns,
+                       initial_weights={c.key: c.weight for c in card.criteria})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scorecard_weights_set(
+                region=region, acting_user=request.user,
+                weights={key: float(value) for key, value in form.cleaned_data.items()})
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Weights saved."))
+            return redirect(reverse("scorecards:agencies",
+                                    args=[region.code, timezone.localdate().year]))
+    return render(request, "scorecards/weights.html", {"region": region, "form": form,
+                                                       "year": timezone.localdate().year})
