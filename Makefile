@@ -35,12 +35,15 @@ locale/id/LC_MESSAGES/django.mo: locale/id/LC_MESSAGES/django.po $(wildcard konv
 
 install: $(VENV)/.installed node_modules/.installed locale/id/LC_MESSAGES/django.mo ## Virtualenv, locked dependencies, front-end assets, translations
 
-system-deps: ## Debian packages the tests need (Chromium, PostgreSQL, LibreOffice); installs them when root
+system-deps: ## Debian packages the tests need (Chromium, PostgreSQL, LibreOffice Calc and Writer, Pango); installs them when root
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-calc-nogui"; \
+	ls /usr/lib/libreoffice/program/libswlo.so >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
+	ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	fc-list 2>/dev/null | grep -qi 'liberation' || missing="$$missing fonts-liberation2"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "Missing Debian packages:$$missing (run 'sudo make system-deps')"; exit 1; fi; \
