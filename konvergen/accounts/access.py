@@ -89,6 +89,10 @@ FEATURES.update({
     "scorecards": frozenset({Role.ADMIN, Role.TKPK, Role.TKPK_CHAIR, Role.VIEWER,
                              Role.NATIONAL, Role.AGENCY, Role.AGENCY_HEAD, Role.PARTNER}),
     "scorecards_manage": frozenset({Role.ADMIN, Role.TKPK}),
+    # The kab/kota of a province ranked for the fiscal incentive (PMK 97/2023): read at
+    # province level; each kab/kota's secretariat (or the province's) keeps its inputs.
+    "scorecards_province": frozenset({Role.ADMIN, Role.TKPK, Role.TKPK_CHAIR, Role.VIEWER,
+                                      Role.NATIONAL}),
 })
 
 #: Roles that see personal data inside their scope because their work needs it.

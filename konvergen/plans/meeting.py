@@ -154,3 +154,38 @@ def convergence_figures(region, year: int) -> dict | None:
         return None
     return {**figures["total"],
             "as_of": max(r.computed_at for r in figures["runs"])}
+
+
+_TAGS_SQL = """
+SELECT p.region_id, i.expenditure_tag, SUM(i.target_rp), SUM(COALESCE(r.rp, 0))
+FROM {items} i
+JOIN {plans} p ON p.id = i.plan_id
+LEFT JOIN (
+    SELECT x.item_id AS item_id, SUM(x.rp) AS rp
+    FROM {realisation} x JOIN {reports} q ON q.id = x.report_id
+    JOIN {plans} xp ON xp.id = q.plan_id
+    WHERE q.quarter <= %s AND xp.year = %s AND xp.region_id IN ({codes})
+    GROUP BY x.item_id
+) r ON r.item_id = i.id
+WHERE p.year = %s AND p.region_id IN ({codes})
+GROUP BY p.region_id, i.expenditure_tag
+"""
+
+
+def tag_spending(region_codes: list[str], year: int, quarter: int = 4
+                 ) -> dict[str, dict[str, tuple[float, float]]]:
+    """``{kab/kota: {expenditure tag: (budget, realised to quarter)}}`` over the plans of
+    several kab/kota at once (one query): what a province compares under PMK 97/2023."""
+    if not region_codes:
+        return {}
+    marks = ", ".join(["%s"] * len(region_codes))
+    sql = _TAGS_SQL.format(
+        items=PlanItem._meta.db_table, plans=ActionPlan._meta.db_table,
+        realisation=Realisation._meta.db_table, reports=QuarterReport._meta.db_table,
+        codes=marks)
+    out: dict[str, dict[str, tuple[float, float]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [quarter, year, *region_codes, year, *region_codes])
+        for code, tag, budget, realised in cursor.fetchall():
+            out.setdefault(code, {})[tag] = (float(budget or 0), float(realised or 0))
+    return out

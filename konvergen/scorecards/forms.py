@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from konvergen.scorecards.models import RegionCompliance
+
 
 class WeightsForm(forms.Form):
     """One weight per top-level criterion of the scorecard (any non-negative numbers:
@@ -20,3 +22,15 @@ class WeightsForm(forms.Form):
         if not any(value for value in data.values()):
             raise forms.ValidationError(_("At least one weight must be above 0."))
         return data
+
+
+class ComplianceForm(forms.ModelForm):
+    """What a kab/kota reports for the PMK 97/2023 incentive; "unknown" stays missing."""
+
+    class Meta:
+        model = RegionCompliance
+        fields = ["spending_budget", "decree", "verified_data", "report_q1", "report_q2",
+                  "note"]
+        widgets = {name: forms.NullBooleanSelect() for name in
+                   ("decree", "verified_data", "report_q1", "report_q2")} | {
+            "note": forms.Textarea(attrs={"rows": 3})}

@@ -29,3 +29,34 @@ class ScorecardWeights(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scorecard} {self.region_id}"
+
+
+class RegionCompliance(models.Model):
+    """What a kab/kota reports for the extreme-poverty fiscal incentive (PMK 97/2023) of a
+    year: its total spending budget (the denominator of the tagged-spending shares) and the
+    compliance items, each yes/no. Kept by its TKPK secretariat (or the province's)."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    spending_budget = models.DecimalField(
+        _("total regional spending budget (Rp)"), max_digits=18, decimal_places=0,
+        null=True, blank=True,
+        help_text=_("The APBD spending (belanja daerah) of the year, excluding official "
+                    "travel: the tagged spending is a share of it."))
+    decree = models.BooleanField(_("decree (SK) on the extreme-poverty target data issued"),
+                                 null=True, blank=True)
+    verified_data = models.BooleanField(_("annex of verified and validated data"),
+                                        null=True, blank=True)
+    report_q1 = models.BooleanField(_("Q1 report submitted"), null=True, blank=True)
+    report_q2 = models.BooleanField(_("Q2 report submitted"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "year"],
+                                               name="region_compliance_once")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.year}"

@@ -191,3 +191,70 @@ def agency_scorecard(region, year: int, quarter: int, *, today: dt.date | None =
     return AgencyScorecard(region=region, year=year, quarter=quarter, card=card,
                            sources=sources, rows=rows, by_strategy=strategies,
                            awards=winners, columns=columns)
+
+
+# --- Kab/kota of a province: the PMK 97/2023 fiscal-incentive ranking ---------------------
+
+#: The PMK 97/2023 criteria's display names (the engine's labels are English).
+PMK_LABELS = {
+    "spending": _("Tagged spending realised"),
+    "spending_direct": _("Direct (langsung), share of spending (%)"),
+    "spending_indirect": _("Indirect (tidak langsung), share of spending (%)"),
+    "spending_support": _("Support (penunjang), share of spending (%)"),
+    "compliance": _("Compliance"),
+    "decree": _("Decree (SK)"),
+    "verified_data": _("Verified data annex"),
+    "report_q1": _("Q1 report"),
+    "report_q2": _("Q2 report"),
+}
+_TAG_KEYS = {"direct": "spending_direct", "indirect": "spending_indirect",
+             "support": "spending_support"}
+
+
+@dataclass
+class ProvinceScorecard:
+    province: object
+    year: int
+    card: engine.Scorecard
+    regions: list
+    rows: list[engine.PeerScore]
+    spending: dict
+    compliance: dict
+    awards: dict
+    leaves: list[tuple[str, str]]
+
+
+def province_scorecard(province, year: int, *, quarter: int = 4) -> ProvinceScorecard:
+    """Every kab/kota of ``province`` scored on the PMK 97/2023 preset for ``year`` and
+    ranked among the kabupaten and among the kota (as the incentive is awarded).
+
+    Tagged spending: the Rp realised to ``quarter`` under each expenditure tag of the
+    kab/kota's action plans, as a percentage of the total spending budget it reported
+    (``RegionCompliance``); compliance items as reported. Three queries in all."""
+    from konvergen.regions.models import Level, Region
+    from konvergen.scorecards.models import RegionCompliance
+
+    regions = list(Region.objects.filter(parent=province, level=Level.KABKOTA)
+                   .order_by("code"))
+    codes = [r.code for r in regions]
+    spending = meeting.tag_spending(codes, year, quarter)
+    compliance = {c.region_id: c for c in RegionCompliance.objects.filter(
+        region_id__in=codes, year=year)}
+    values: dict = {}
+    for code in codes:
+        row = compliance.get(code)
+        total = float(row.spending_budget) if row and row.spending_budget else None
+        tags = spending.get(code, {})
+        values[code] = {
+            key: (tags.get(tag, (0.0, 0.0))[1] * 100 / total if total else None)
+            for tag, key in _TAG_KEYS.items()}
+        for key in ("decree", "verified_data", "report_q1", "report_q2"):
+            values[code][key] = getattr(row, key) if row else None
+    card = engine.pmk_97_2023()
+    rows = engine.score_peers(card, values, peers=codes,
+                              names={r.code: r.name for r in regions},
+                              groups={r.code: r.kind for r in regions})
+    leaves = [(key, str(PMK_LABELS.get(key, key))) for key in card.leaves()]
+    return ProvinceScorecard(province=province, year=year, card=card, regions=regions,
+                             rows=rows, spending=spending, compliance=compliance,
+                             awards=engine.awards(rows, 3), leaves=leaves)

@@ -9,4 +9,8 @@ urlpatterns = [
     path("region/<str:code>/<int:year>/scorecard.xlsx", views.agencies_xlsx,
          name="agencies-xlsx"),
     path("region/<str:code>/weights/", views.weights, name="weights"),
+    path("region/<str:code>/<int:year>/compliance/", views.compliance, name="compliance"),
+    path("province/<str:code>/<int:year>/", views.province, name="province"),
+    path("province/<str:code>/<int:year>/fiscal-incentive.xlsx", views.province_xlsx,
+         name="province-xlsx"),
 ]

@@ -15,8 +15,9 @@ from konvergen.audit.services import audit_record
 from konvergen.core.xlsx import xlsx_response
 from konvergen.plans import e81
 from konvergen.regions.models import Level, Region
-from konvergen.scorecards import selectors, services
-from konvergen.scorecards.forms import WeightsForm
+from konvergen.scorecards import engine, selectors, services
+from konvergen.scorecards.forms import ComplianceForm, WeightsForm
+from konvergen.scorecards.models import RegionCompliance
 
 
 def _region(request, code: str, feature: str = "scorecards") -> Region:
@@ -43,8 +44,12 @@ def index(request):
     access.require_feature(request.user, "scorecards")
     scopes = access.scope_codes(request.user, feature="scorecards")
     regions = Region.objects.filter(access.scope_q(scopes), level=Level.KABKOTA).order_by("code")
+    province_scopes = access.scope_codes(request.user, feature="scorecards_province")
+    provinces = Region.objects.filter(access.scope_q(province_scopes),
+                                      level=Level.PROVINCE).order_by("code")
     year = timezone.localdate().year
-    return render(request, "scorecards/index.html", {"regions": regions, "year": year})
+    return render(request, "scorecards/index.html", {"regions": regions, "year": year,
+                                                     "provinces": provinces})
 
 
 @login_required
@@ -114,3 +119,79 @@ def weights(request, code: str):
                                     args=[region.code, timezone.localdate().year]))
     return render(request, "scorecards/weights.html", {"region": region, "form": form,
                                                        "year": timezone.localdate().year})
+
+
+def _province(request, code: str) -> Region:
+    region = access.access_region(request.user, code, feature="scorecards_province")
+    if region.level != Level.PROVINCE:
+        raise Http404(access.NOT_FOUND)
+    return region
+
+
+@login_required
+@require_GET
+def province(request, code: str, year: int):
+    """The kab/kota of a province ranked on the PMK 97/2023 fiscal-incentive preset."""
+    region = _province(request, code)
+    result = selectors.province_scorecard(region, year)
+    manage = access.scope_codes(request.user, feature="scorecards_manage")
+    return render(request, "scorecards/province.html", {
+        "region": region, "year": year, "result": result,
+        "years": [year - 1, year, year + 1],
+        "editable": {r.code for r in result.regions if access.covers_any(manage, r.code)},
+        "sources": {
+            "regulation": engine.PMK_97_2023_SOURCE,
+            "compliance": engine.PMK_97_2023_COMPLIANCE_SOURCE},
+    })
+
+
+@login_required
+@require_GET
+def province_xlsx(request, code: str, year: int):
+    region = _province(request, code)
+    result = selectors.province_scorecard(region, year)
+    headers = [_("Rank"), _("Kabupaten/kota"), _("Code"), _("Type"), _("Score")]
+    value, score = _("value"), _("score")
+    for _key, label in result.leaves:
+        headers += [f"{label} ({value})", f"{label} ({score})"]
+    headers.append(_("Missing data"))
+
+    def lines():
+        for row in result.rows:
+            line = [row.rank, row.name, row.peer, row.group, round(row.score, 2)]
+            for key, _label in result.leaves:
+                c = row.criteria[key]
+                raw = int(c.raw) if isinstance(c.raw, bool) else c.raw
+                line += [None if raw is None else round(float(raw), 2), round(c.score, 2)]
+            line.append(", ".join(row.missing))
+            yield line
+
+    audit_record(actor=request.user, action="scorecards.export_province", obj=region,
+                 region_code=region.code, changes={"year": year})
+    return xlsx_response(f"Insentif-Fiskal-{region.code}-{year}.xlsx", headers, lines(),
+                         sheet=_("Fiscal incentive"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def compliance(request, code: str, year: int):
+    """A kab/kota's inputs to the PMK 97/2023 ranking (its own or its province's
+    secretariat)."""
+    region = _region(request, code, feature="scorecards_manage")
+    row = RegionCompliance.objects.filter(region=region, year=year).first()
+    form = ComplianceForm(request.POST or None, instance=row)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.region_compliance_set(region=region, year=year, values=form.cleaned_data,
+                                           acting_user=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(request.path)
+    return render(request, "scorecards/compliance.html", {
+        "region": region, "year": year, "form": form,
+        "can_province": access.covers_any(
+            access.scope_codes(request.user, feature="scorecards_province"),
+            region.parent_id or ""),
+    })
