@@ -61,6 +61,7 @@ demo: install ## Set up the demo region and serve the app on http://127.0.0.1:80
 	$(KONVERGEN) demo-programmes --region $(DEMO_REGION) --lists var/demo
 	$(KONVERGEN) demo-targets --region $(DEMO_REGION)
 	$(KONVERGEN) demo-plans --region $(DEMO_REGION)
+	$(KONVERGEN) demo-scorecards --region $(DEMO_REGION)
 	$(KONVERGEN) runserver 127.0.0.1:8000
 
 serve: install ## Serve the app without re-seeding
