@@ -37,6 +37,22 @@ def _quarter(request, region: Region, year: int) -> int:
     return quarter
 
 
+def _criteria_headers(columns: list[tuple[str, str]]) -> list[str]:
+    """A value and a score column per criterion, then the missing keys."""
+    value, score = _("value"), _("score")
+    return [h for _key, label in columns
+            for h in (f"{label} ({value})", f"{label} ({score})")]
+
+
+def _criteria_cells(row, columns: list[tuple[str, str]]) -> list:
+    cells: list = []
+    for key, _label in columns:
+        c = row.criteria[key]
+        raw = int(c.raw) if isinstance(c.raw, bool) else c.raw
+        cells += [None if raw is None else round(float(raw), 2), round(c.score, 2)]
+    return [*cells, ", ".join(row.missing)]
+
+
 @login_required
 @require_GET
 def index(request):
@@ -72,11 +88,8 @@ def agencies_xlsx(request, code: str, year: int):
     region = _region(request, code)
     quarter = _quarter(request, region, year)
     result = selectors.agency_scorecard(region, year, quarter)
-    headers = [_("Rank"), _("Organisation"), _("Strategy"), _("Rank in strategy"), _("Score")]
-    value, score = _("value"), _("score")
-    for _key, label in result.columns:
-        headers += [f"{label} ({value})", f"{label} ({score})"]
-    headers.append(_("Missing data"))
+    headers = [_("Rank"), _("Organisation"), _("Strategy"), _("Rank in strategy"), _("Score"),
+               *_criteria_headers(result.columns), _("Missing data")]
     group_rank = {row.peer: (row.group, row.rank) for _s, _l, rows in result.by_strategy
                   for row in rows}
     strategy = {s: label for s, label, _rows in result.by_strategy}
@@ -84,13 +97,8 @@ def agencies_xlsx(request, code: str, year: int):
     def lines():
         for row in result.rows:
             group, rank = group_rank[row.peer]
-            line = [row.rank, row.name, strategy.get(group, ""), rank, round(row.score, 2)]
-            for key, _label in result.columns:
-                c = row.criteria[key]
-                raw = c.raw if not isinstance(c.raw, bool) else int(c.raw)
-                line += [None if raw is None else round(float(raw), 2), round(c.score, 2)]
-            line.append(", ".join(row.missing))
-            yield line
+            yield [row.rank, row.name, strategy.get(group, ""), rank, round(row.score, 2),
+                   *_criteria_cells(row, result.columns)]
 
     audit_record(actor=request.user, action="scorecards.export_agencies", obj=region,
                  region_code=region.code, changes={"year": year, "quarter": quarter})
@@ -150,21 +158,13 @@ def province(request, code: str, year: int):
 def province_xlsx(request, code: str, year: int):
     region = _province(request, code)
     result = selectors.province_scorecard(region, year)
-    headers = [_("Rank"), _("Kabupaten/kota"), _("Code"), _("Type"), _("Score")]
-    value, score = _("value"), _("score")
-    for _key, label in result.leaves:
-        headers += [f"{label} ({value})", f"{label} ({score})"]
-    headers.append(_("Missing data"))
+    headers = [_("Rank"), _("Kabupaten/kota"), _("Code"), _("Type"), _("Score"),
+               *_criteria_headers(result.leaves), _("Missing data")]
 
     def lines():
         for row in result.rows:
-            line = [row.rank, row.name, row.peer, row.group, round(row.score, 2)]
-            for key, _label in result.leaves:
-                c = row.criteria[key]
-                raw = int(c.raw) if isinstance(c.raw, bool) else c.raw
-                line += [None if raw is None else round(float(raw), 2), round(c.score, 2)]
-            line.append(", ".join(row.missing))
-            yield line
+            yield [row.rank, row.name, row.peer, row.group, round(row.score, 2),
+                   *_criteria_cells(row, result.leaves)]
 
     audit_record(actor=request.user, action="scorecards.export_province", obj=region,
                  region_code=region.code, changes={"year": year})
