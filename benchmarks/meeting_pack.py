@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/meeting_pack.py                       # SQLite
     .venv/bin/python benchmarks/meeting_pack.py --backends sqlite postgresql
     .venv/bin/python benchmarks/meeting_pack.py --server wsgiref      # one process
+    .venv/bin/python benchmarks/meeting_pack.py --cache-seconds 0     # every request computes
 
 Seeds Kabupaten Bandung (32.04) with 60 agencies, each with a 2026 action plan of 40 items
 and four quarter reports with a realisation for every item (2,400 items, 9,600 realisation
@@ -11,7 +12,10 @@ worker processes (``docs/operations.md``) — or, with ``--server wsgiref``, one
 process; signs in as the TKPK secretariat, warms up and has 8 clients request the quarter-4
 pack (``/plans/region/32.04/meeting/2026/4/``) for ``--seconds``. Reports requests, errors,
 p50/p95/p99 latency, requests/s and the server's peak RSS (summed over its processes), as
-JSON lines and a Markdown table; ``docs/benchmarks.md`` quotes it.
+JSON lines and a Markdown table; ``docs/benchmarks.md`` quotes it. The pack's body is cached
+under the region's change stamp (``KONVERGEN_PAGE_CACHE_SECONDS``, default 600 s); with
+``--cache-seconds 0`` every request computes it, which is what the first reader after a
+change waits for.
 """
 
 import argparse
@@ -116,9 +120,10 @@ def _start(server_kind: str, port: int, workers: int, env: dict) -> subprocess.P
 
 
 def load(env: dict, *, clients: int, seconds: float, server_kind: str = "gunicorn",
-         workers: int = 4) -> dict:
+         workers: int = 4, cache_seconds: int = 600) -> dict:
     env = {**env, "KONVERGEN_DEBUG": "0", "KONVERGEN_SSL_REDIRECT": "0",
-           "KONVERGEN_SECURE_COOKIES": "0", "KONVERGEN_LOG_LEVEL": "WARNING"}
+           "KONVERGEN_SECURE_COOKIES": "0", "KONVERGEN_LOG_LEVEL": "WARNING",
+           "KONVERGEN_PAGE_CACHE_SECONDS": str(cache_seconds)}
     cookie = _session_cookie(env)
     port = _free_port()
     server = _start(server_kind, port, workers, env)
@@ -165,7 +170,8 @@ def load(env: dict, *, clients: int, seconds: float, server_kind: str = "gunicor
         server.wait()
     q = statistics.quantiles(timings, n=100)
     return {"server": server_kind if server_kind == "wsgiref" else f"gunicorn × {workers}",
-            "clients": clients, "seconds": round(wall, 1), "requests": len(timings),
+            "cache_s": cache_seconds, "clients": clients, "seconds": round(wall, 1),
+            "requests": len(timings),
             "errors": errors[0], "req_per_s": round(len(timings) / wall, 1),
             "p50_ms": round(q[49] * 1000, 1), "p95_ms": round(q[94] * 1000, 1),
             "p99_ms": round(q[98] * 1000, 1), "server_peak_rss_mb": rss}
@@ -179,7 +185,7 @@ def measure(backend: str, env: dict, args) -> dict:
     return {"backend": backend, "agencies": int(seeded[0]), "items": int(seeded[1]),
             "realisations": int(seeded[2]),
             **load(env, clients=args.clients, seconds=args.seconds, server_kind=args.server,
-                   workers=args.workers)}
+                   workers=args.workers, cache_seconds=args.cache_seconds)}
 
 
 def main() -> int:
@@ -191,6 +197,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--server", choices=["gunicorn", "wsgiref"], default="gunicorn")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--cache-seconds", type=int, default=600,
+                        help="KONVERGEN_PAGE_CACHE_SECONDS of the server (0: no page cache)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:  # inside the throwaway PostgreSQL
@@ -209,18 +217,19 @@ def main() -> int:
                 child = [PY, __file__, "--child", "--agencies", str(args.agencies),
                          "--items", str(args.items), "--clients", str(args.clients),
                          "--seconds", str(args.seconds), "--server", args.server,
-                         "--workers", str(args.workers)]
+                         "--workers", str(args.workers),
+                         "--cache-seconds", str(args.cache_seconds)]
                 result = json.loads(subprocess.run(
                     [PY, str(ROOT / "scripts" / "with_postgres.py"), "--", *child],
                     env=env, stdout=subprocess.PIPE, text=True, check=True).stdout
                     .strip().splitlines()[-1])
         results.append(result)
         print(json.dumps(result), flush=True)
-    print("\n| backend | server | agencies × items × quarters | clients | requests | errors |"
-          " p50 (ms) | p95 (ms) | p99 (ms) | req/s | server peak RSS (MB) |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("\n| backend | server | page cache (s) | agencies × items × quarters | clients |"
+          " requests | errors | p50 (ms) | p95 (ms) | p99 (ms) | req/s | server peak RSS (MB) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        print(f"| {r['backend']} | {r['server']} |"
+        print(f"| {r['backend']} | {r['server']} | {r['cache_s']} |"
               f" {r['agencies']} × {r['items'] // max(r['agencies'], 1)} × 4"
               f" | {r['clients']} | {r['requests']:,} | {r['errors']} | {r['p50_ms']} |"
               f" {r['p95_ms']} | {r['p99_ms']} | {r['req_per_s']} | {r['server_peak_rss_mb']} |")

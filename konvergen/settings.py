@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "konvergen.targets",
     "konvergen.plans",
     "konvergen.scorecards",
+    "konvergen.reports",
+    "konvergen.agglomerations",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +165,9 @@ KONVERGEN_JOB_RUNNER = os.environ.get("KONVERGEN_JOB_RUNNER", "thread")
 # docs/linkage.md) and the distance between desa centroids that makes them neighbours.
 KONVERGEN_LINKAGE_M_ESTIMATION = os.environ.get("KONVERGEN_LINKAGE_M_ESTIMATION", "prior")
 KONVERGEN_LINKAGE_NEIGHBOUR_KM = float(os.environ.get("KONVERGEN_LINKAGE_NEIGHBOUR_KM", "3"))
+# Seconds a page body computed from a region's data stays cached (its key holds the region's
+# change stamp, so a change recomputes it sooner); 0 turns the page cache off.
+KONVERGEN_PAGE_CACHE_SECONDS = int(os.environ.get("KONVERGEN_PAGE_CACHE_SECONDS", "600"))
 UPLOAD_DIR = VAR_DIR / "uploads"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
@@ -190,5 +195,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KONVERGEN_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"},
+                # WeasyPrint logs every layout step of a report at INFO.
+                "weasyprint": {"level": "WARNING"}},
 }

@@ -42,6 +42,10 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         ordering = ["-at", "-id"]
+        indexes = [
+            # The newest change of a region in one index step (``selectors.change_stamp``).
+            models.Index(fields=["region_code", "id"], name="audit_region_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"

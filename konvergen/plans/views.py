@@ -6,14 +6,19 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from konvergen.accounts import access
+from konvergen.audit.selectors import change_stamp
 from konvergen.audit.services import audit_record
 from konvergen.core.uploads import save_upload
 from konvergen.core.xlsx import XLSX_TYPE
@@ -539,13 +544,25 @@ def _meeting_region(request, code: str, quarter: int) -> Region:
 @login_required
 @require_GET
 def meeting_pack(request, code: str, year: int, quarter: int):
-    """The coordination-meeting pack of a kab/kota for one quarter (no personal data)."""
+    """The coordination-meeting pack of a kab/kota for one quarter (no personal data).
+
+    Its body is the same for everyone who may open it, so it is cached under the region's
+    change stamp (any audited change of the kab/kota, its province or the national
+    catalogue recomputes it), the day (lateness) and the language."""
     region = _meeting_region(request, code, quarter)
+    key = "plans:meeting:{}:{}:{}:{}:{}:{}".format(
+        region.code, year, quarter, timezone.localdate().isoformat(), get_language(),
+        change_stamp(region.code, region.parent_id or "", ""))
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string("plans/_meeting_pack_body.html", {
+            "pack": meeting.meeting_pack(region, year, quarter),
+            "indicators": meeting.headline_indicators(region, year),
+            "convergence": meeting.convergence_figures(region, year),
+        })
+        cache.set(key, body, settings.KONVERGEN_PAGE_CACHE_SECONDS)
     return render(request, "plans/meeting_pack.html", {
-        "region": region, "year": year, "quarter": quarter,
-        "pack": meeting.meeting_pack(region, year, quarter),
-        "indicators": meeting.headline_indicators(region, year),
-        "convergence": meeting.convergence_figures(region, year),
+        "region": region, "year": year, "quarter": quarter, "body": mark_safe(body),
         "quarters": list(e81.QUARTERS), "years": [year - 1, year, year + 1],
     })
 

@@ -118,3 +118,30 @@ def test_the_page_and_the_xlsx(personas):
     assert client.get(reverse("plans:meeting-pack", args=["32.04", YEAR, 5])).status_code == 404
     assert client.get(reverse("plans:meeting-pack", args=["32.04.05", YEAR, 2])
                       ).status_code == 404
+
+
+def test_the_page_is_cached_until_something_changes(personas):
+    dinsos_plan, _dinkes_plan = _setup(personas)
+    client = personas.client_for(personas.tkpk_chair)
+    url = reverse("plans:meeting-pack", args=["32.04", YEAR, 2])
+
+    def get():
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url)
+        assert page.status_code == 200
+        return page.content.decode(), len(queries)
+
+    def body(page: str) -> str:  # the pack itself (the page around it has a CSRF token)
+        return page[page.index("pack-submitted"):page.index("</main>")]
+
+    first, cold = get()
+    again, warm = get()
+    assert body(again) == body(first) and warm < cold  # the body came from the cache
+    assert "230.000.000" in first
+    # Dinsos corrects its Q2 realisation: the next request shows it.
+    item = dinsos_plan.items.order_by("position").first()
+    services.report_save(plan=dinsos_plan, quarter=2,
+                         values={item.pk: (Decimal(30), Decimal(170_000_000))},
+                         acting_user=personas.dinsos_officer)
+    after, _n = get()
+    assert "280.000.000" in after and "230.000.000" not in after

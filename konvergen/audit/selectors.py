@@ -1,0 +1,21 @@
+"""Reads of the audit log that other apps use."""
+
+from konvergen.audit.models import AuditEntry
+
+
+def change_stamp(*region_codes: str) -> str:
+    """The newest audit entry of each region in ``region_codes`` (the region itself, not
+    the ones below it), as one string that changes whenever anything audited changes there.
+
+    Every change in Konvergen writes an audit row in the same transaction, with the region
+    it concerns: plans and reports, targets and indicator values, organisations, and the
+    convergence refreshes. So a page computed from a region's data can be cached under this
+    stamp and is recomputed after any change. One index step per region (``region_code``,
+    ``id``); the entry's time is part of the stamp because SQLite reuses the ids of
+    rolled-back rows."""
+    parts = []
+    for code in region_codes:
+        newest = (AuditEntry.objects.filter(region_code=code).order_by("-id")
+                  .values_list("id", "at").first())
+        parts.append(f"{newest[0]}@{newest[1].timestamp()}" if newest else "-")
+    return ",".join(parts)
