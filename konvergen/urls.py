@@ -16,6 +16,8 @@ urlpatterns = [
     path("targets/", include("konvergen.targets.urls")),
     path("plans/", include("konvergen.plans.urls")),
     path("scorecards/", include("konvergen.scorecards.urls")),
+    path("reports/", include("konvergen.reports.urls")),
+    path("agglomerations/", include("konvergen.agglomerations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -3,7 +3,8 @@
 The model:
 
 * A user holds role assignments, each over a region (covering every region below it) and,
-  for agency officers and partners, an organisation.
+  for agency officers and partners, an organisation. A national coordinator holds one per
+  province it coordinates, or one without a region: the whole country.
 * A *feature* (a part of the product) is open to a set of roles.
 * Personal data (NIK, names, addresses) is open to the roles whose work needs it, within
   their scope; viewers and national coordinators only where their assignment grants it.
@@ -93,6 +94,18 @@ FEATURES.update({
     # province level; each kab/kota's secretariat (or the province's) keeps its inputs.
     "scorecards_province": frozenset({Role.ADMIN, Role.TKPK, Role.TKPK_CHAIR, Role.VIEWER,
                                       Role.NATIONAL}),
+    # Agglomerations and their leading sectors compare member kab/kota on aggregates only:
+    # read where the user's scope covers a member; defined by national coordinators and
+    # province-level secretariats (``agglomeration_manage_scopes``).
+    "agglomerations": frozenset({Role.ADMIN, Role.NATIONAL, Role.TKPK, Role.TKPK_CHAIR,
+                                 Role.VIEWER}),
+    "agglomerations_manage": frozenset({Role.ADMIN, Role.NATIONAL, Role.TKPK}),
+    # The annual report (LP2KD): the secretariat drafts, generates and submits it, the
+    # chair approves and publishes it (both see drafts); leadership viewers and national
+    # coordinators read published reports (``reports_q``).
+    "lp2kd": frozenset({Role.ADMIN, Role.TKPK, Role.TKPK_CHAIR, Role.VIEWER, Role.NATIONAL}),
+    "lp2kd_manage": frozenset({Role.ADMIN, Role.TKPK}),
+    "lp2kd_approve": frozenset({Role.ADMIN, Role.TKPK_CHAIR}),
 })
 
 #: Roles that see personal data inside their scope because their work needs it.
@@ -109,6 +122,12 @@ def assignments(user) -> list[RoleAssignment]:
         cached = list(RoleAssignment.objects.filter(user=user).select_related("region"))
         user._konvergen_assignments = cached
     return cached
+
+
+def assignment_scope(assignment: RoleAssignment) -> str:
+    """The region code an assignment covers: ``WHOLE_COUNTRY`` for a country-wide one (a
+    national coordinator's assignment without a region)."""
+    return assignment.region_id or WHOLE_COUNTRY
 
 
 def roles_of(user) -> set[str]:
@@ -137,7 +156,7 @@ def scope_codes(
     allowed = set(FEATURES[feature]) if feature else set(roles or _ALL_ROLES)
     if getattr(user, "is_superuser", False) and user.is_active and Role.ADMIN in allowed:
         return [WHOLE_COUNTRY]
-    codes = {a.region_id for a in assignments(user) if a.role in allowed}
+    codes = {assignment_scope(a) for a in assignments(user) if a.role in allowed}
     # Drop codes already covered by a broader one.
     return sorted(c for c in codes if not any(_covers(o, c) and o != c for o in codes))
 
@@ -150,12 +169,18 @@ def covers_any(scopes: Iterable[str], code: str) -> bool:
     return any(_covers(s, code) for s in scopes)
 
 
+#: A filter keeping every row. Not ``Q()``: an empty Q vanishes when combined, so
+#: ``Q() | other`` would be ``other`` alone and narrow a whole-country scope to ``other``.
+ALL_ROWS = ~Q(pk__in=[])
+
+
 def scope_q(scopes: Iterable[str], field: str = "code") -> Q:
-    """A filter keeping rows whose region code ``field`` lies in one of ``scopes``."""
+    """A filter keeping rows whose region code ``field`` lies in one of ``scopes``
+    (``ALL_ROWS`` for the whole country, so it may be combined with ``|`` and ``&``)."""
     q = Q(pk__in=[])
     for scope in scopes:
         if scope == WHOLE_COUNTRY:
-            return Q()
+            return ALL_ROWS
         q |= Q(**{field: scope}) | Q(**{f"{field}__startswith": scope + "."})
     return q
 
@@ -175,7 +200,8 @@ def can_view_personal_data(user, region_code: str) -> bool:
     if getattr(user, "is_superuser", False) and user.is_active:
         return True
     return any(
-        _covers(a.region_id, region_code) and (a.role in PERSONAL_DATA_ROLES or a.personal_data)
+        _covers(assignment_scope(a), region_code)
+        and (a.role in PERSONAL_DATA_ROLES or a.personal_data)
         for a in assignments(user)
     )
 
@@ -215,7 +241,7 @@ def _acting_organisations(user, region_code: str, feature: str) -> set[int] | No
         return None
     orgs: set[int] = set()
     for a in assignments(user):
-        if a.role not in FEATURES[feature] or not _covers(a.region_id, region_code):
+        if a.role not in FEATURES[feature] or not _covers(assignment_scope(a), region_code):
             continue
         if a.role in (Role.ADMIN, Role.TKPK):
             return None
@@ -325,7 +351,7 @@ def organisation_scope_q(user, feature: str, region_field: str) -> Q:
     for a in assignments(user):
         if a.role not in FEATURES[feature]:
             continue
-        where = scope_q([a.region_id], region_field)
+        where = scope_q([assignment_scope(a)], region_field)
         if a.role in ORGANISATION_ROLES:
             if not a.organisation_id:
                 continue
@@ -485,3 +511,93 @@ def access_official_import(user, batch_id: int):
             scopes, batch.region_code))):
         raise Http404(NOT_FOUND)
     return batch
+
+
+def reports_q(user) -> Q:
+    """LP2KD reports the user may read: every report of the regions where the user drafts
+    (secretariat) or signs off (chair) reports; elsewhere in the user's ``lp2kd`` scope
+    (leadership viewers, national coordinators) only published ones."""
+    team = scope_codes(user, roles=FEATURES["lp2kd_manage"] | FEATURES["lp2kd_approve"])
+    readers = scope_codes(user, feature="lp2kd")
+    q = scope_q(team, "region__code") if team else Q(pk__in=[])
+    if readers:
+        q |= Q(state="published") & scope_q(readers, "region__code")
+    return q
+
+
+def access_report(user, report_id: int):
+    """An LP2KD report the user may read (``reports_q``), else Http404 (the same as for a
+    report that does not exist)."""
+    from konvergen.reports.models import Report
+
+    try:
+        return Report.objects.select_related("region", "edition", "final").filter(
+            reports_q(user)).get(pk=report_id)
+    except (Report.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+
+
+def may_on_report(user, report, feature: str) -> bool:
+    """May the user do ``feature`` (lp2kd_manage, lp2kd_approve) on ``report``? Services
+    ask this too, so a crafted request cannot act on another region's report."""
+    return covers_any(scope_codes(user, feature=feature), report.region_id)
+
+
+def agglomeration_manage_scopes(user) -> list[str]:
+    """Regions within which the user may define agglomerations: administrators the whole
+    country, national coordinators their provinces (or the country), the secretariat only
+    where it holds a province — a kab/kota secretariat coordinates no cluster of kab/kota."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return [WHOLE_COUNTRY]
+    codes = set()
+    for a in assignments(user):
+        code = assignment_scope(a)
+        if a.role not in FEATURES["agglomerations_manage"]:
+            continue
+        if a.role == Role.TKPK and "." in code:
+            continue
+        codes.add(code)
+    return sorted(c for c in codes if not any(_covers(o, c) and o != c for o in codes))
+
+
+def may_manage_agglomeration(user, member_codes: Iterable[str]) -> bool:
+    """May the user define an agglomeration of these members (every one inside the user's
+    management scope, each through any of its assignments)? Services ask this too."""
+    scopes = agglomeration_manage_scopes(user)
+    codes = list(member_codes)
+    return bool(scopes) and all(covers_any(scopes, c) for c in codes)
+
+
+def agglomerations_q(user) -> Q:
+    """Agglomerations the user may read: those with a member inside the user's scope."""
+    from django.db.models import Exists, OuterRef
+
+    from konvergen.agglomerations.models import Member
+
+    scopes = scope_codes(user, feature="agglomerations")
+    if not scopes:
+        return Q(pk__in=[])
+    if WHOLE_COUNTRY in scopes:
+        return ALL_ROWS
+    return Q(Exists(Member.objects.filter(agglomeration=OuterRef("pk")).filter(
+        scope_q(scopes, "region__code"))))
+
+
+def access_agglomeration(user, agglomeration_id: int, *, manage: bool = False):
+    """An agglomeration the user may read (``agglomerations_q``), or with ``manage`` change
+    (every member inside the user's management scope), members loaded. Http404 otherwise,
+    the same as for an agglomeration that does not exist."""
+    from django.db.models import Prefetch
+
+    from konvergen.agglomerations.models import Agglomeration, Member
+
+    try:
+        agglomeration = Agglomeration.objects.filter(agglomerations_q(user)).prefetch_related(
+            Prefetch("members", Member.objects.select_related("region").order_by("region_id"))
+        ).get(pk=agglomeration_id)
+    except (Agglomeration.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+    if manage and not may_manage_agglomeration(
+            user, [m.region_id for m in agglomeration.members.all()]):
+        raise Http404(NOT_FOUND)
+    return agglomeration

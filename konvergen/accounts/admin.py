@@ -21,7 +21,8 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
         super().save_formset(request, form, formset, change)
         for obj in formset.new_objects + [o for o, _ in formset.changed_objects]:
             audit_record(
-                actor=request.user, action="admin.role_change", obj=obj, region_code=obj.region_id
+                actor=request.user, action="admin.role_change", obj=obj,
+                region_code=obj.region_id or "",
             )
         for obj in formset.deleted_objects:
             audit_record(
@@ -29,7 +30,7 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
                 action="admin.role_delete",
                 object_type="accounts.roleassignment",
                 object_repr=str(obj)[:200],
-                region_code=obj.region_id,
+                region_code=obj.region_id or "",
             )
 
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,10 +33,18 @@ class Role(models.TextChoices):
 #: Roles that act on behalf of an organisation (their assignment names it).
 ORGANISATION_ROLES = frozenset({Role.AGENCY, Role.AGENCY_HEAD, Role.PARTNER})
 
+WHOLE_COUNTRY_NATIONAL_ONLY = _(
+    "Only a national coordinator may cover the whole country: choose a region."
+)
+
 
 class RoleAssignment(models.Model):
     """A user holds ``role`` over ``region`` and everything below it, for agencies and
-    partners on behalf of ``organisation``."""
+    partners on behalf of ``organisation``.
+
+    A national coordinator covers several provinces with one assignment each, or the whole
+    country with one assignment without a region (no other role may: a constraint says so).
+    ``access.assignment_scope`` turns either into a scope code."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -45,7 +54,13 @@ class RoleAssignment(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("region"),
+        help_text=_("Empty: the whole country (national coordinators only)."),
     )
     organisation = models.ForeignKey(
         "organisations.Organisation",
@@ -72,11 +87,21 @@ class RoleAssignment(models.Model):
             models.UniqueConstraint(
                 fields=["user", "role", "region", "organisation"], name="role_assignment_unique"
             ),
+            # NULLs are distinct in a unique constraint: one country-wide row per user.
+            models.UniqueConstraint(
+                fields=["user", "role"], condition=Q(region__isnull=True),
+                name="role_assignment_country_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(region__isnull=False) | Q(role=Role.NATIONAL),
+                name="role_assignment_country_national",
+                violation_error_message=WHOLE_COUNTRY_NATIONAL_ONLY,
+            ),
         ]
 
     def __str__(self) -> str:
         org = f" / {self.organisation}" if self.organisation_id else ""
-        return f"{self.user} — {self.get_role_display()} @ {self.region_id}{org}"
+        return f"{self.user} — {self.get_role_display()} @ {self.region_id or 'Indonesia'}{org}"
 
 
 class LoginAttempt(models.Model):

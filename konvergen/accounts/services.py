@@ -4,7 +4,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from konvergen.accounts.models import ORGANISATION_ROLES, Role, RoleAssignment, User
+from konvergen.accounts.models import (
+    ORGANISATION_ROLES,
+    WHOLE_COUNTRY_NATIONAL_ONLY,
+    Role,
+    RoleAssignment,
+    User,
+)
 from konvergen.audit.services import audit_record
 from konvergen.regions.models import Level, Region
 
@@ -50,18 +56,25 @@ def role_assignment_create(
     *,
     user: User,
     role: str,
-    region: Region,
+    region: Region | None,
     organisation=None,
     personal_data: bool = False,
     acting_user=None,
 ) -> RoleAssignment:
+    """Give ``user`` ``role`` over ``region`` and everything below it; ``region=None`` is
+    the whole country, for national coordinators only."""
+    if region is None:
+        if role != Role.NATIONAL:
+            raise ValidationError(WHOLE_COUNTRY_NATIONAL_ONLY)
+        if RoleAssignment.objects.filter(user=user, role=role, region__isnull=True).exists():
+            raise ValidationError(_("This user already covers the whole country."))
     if role in ORGANISATION_ROLES and organisation is None:
         raise ValidationError(_("Agency officers and partners need an organisation."))
     if role not in ORGANISATION_ROLES and organisation is not None:
         raise ValidationError(_("Only agency officers and partners act for an organisation."))
-    if role == Role.VILLAGE and region.level != Level.DESA:
+    if role == Role.VILLAGE and region is not None and region.level != Level.DESA:
         raise ValidationError(_("A village operator is assigned to one desa or kelurahan."))
-    if organisation is not None and not (
+    if organisation is not None and region is not None and not (
         region.covers(organisation.region_id) or organisation.region.covers(region.code)
     ):
         raise ValidationError(_("The organisation does not work in this region."))
@@ -77,11 +90,11 @@ def role_assignment_create(
             actor=acting_user,
             action="accounts.role_grant",
             obj=assignment,
-            region_code=region.code,
+            region_code=region.code if region else "",
             changes={
                 "user": user.username,
                 "role": role,
-                "region": region.code,
+                "region": region.code if region else "",
                 "organisation": organisation.pk if organisation else None,
                 "personal_data": personal_data,
             },
@@ -95,6 +108,6 @@ def role_assignment_revoke(*, assignment: RoleAssignment, acting_user=None) -> N
             actor=acting_user,
             action="accounts.role_revoke",
             obj=assignment,
-            region_code=assignment.region_id,
+            region_code=assignment.region_id or "",
         )
         assignment.delete()

@@ -17,6 +17,8 @@ NAVIGATION = [
     ("targets", "targets:index", _("Targets and indicators")),
     ("plans", "plans:index", _("Action plans")),
     ("scorecards", "scorecards:index", _("Scorecards")),
+    ("lp2kd", "reports:index", _("Annual report (LP2KD)")),
+    ("agglomerations", "agglomerations:index", _("Agglomerations")),
     ("welfare_settings", "welfare:settings-index", _("Needs settings")),
     ("audit", "audit:list", _("Audit log")),
     ("admin_site", "admin:index", _("Administration")),

@@ -60,6 +60,8 @@ class Labels:
     no_data: str
     decimal_mark: str
     thousands_mark: str
+    annex: str
+    annex_mark: str
 
 
 LABELS: dict[Language, Labels] = {
@@ -77,6 +79,8 @@ LABELS: dict[Language, Labels] = {
         no_data="Tidak ada data",
         decimal_mark=",",
         thousands_mark=".",
+        annex="LAMPIRAN",
+        annex_mark="L",
     ),
     "en": Labels(
         chapter="CHAPTER",
@@ -92,6 +96,8 @@ LABELS: dict[Language, Labels] = {
         no_data="No data",
         decimal_mark=".",
         thousands_mark=",",
+        annex="ANNEX",
+        annex_mark="A",
     ),
 }
 
@@ -389,13 +395,23 @@ class Section:
 
 @dataclass(frozen=True, kw_only=True)
 class Chapter:
+    """A chapter ("BAB II"), or with ``annex`` the annexes ("LAMPIRAN"), whose sections,
+    tables and figures are numbered "L.1", "Tabel L.2" instead of by the chapter number."""
+
     number: int
     title: str
     sections: Sequence[Section]
+    annex: bool = False
 
     def heading(self, language: Language = "id") -> str:
-        """The line above the chapter title: "BAB II"."""
+        """The line above the chapter title: "BAB II" (or "LAMPIRAN")."""
+        if self.annex:
+            return LABELS[language].annex
         return f"{LABELS[language].chapter} {roman(self.number)}"
+
+    def prefix(self, language: Language = "id") -> str:
+        """What section, table and figure numbers start with: "2" (or "L")."""
+        return LABELS[language].annex_mark if self.annex else str(self.number)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -425,7 +441,7 @@ class CaptionCounter:
     """
 
     def __init__(self, chapter: Chapter, language: Language = "id") -> None:
-        self._chapter = chapter.number
+        self._chapter = chapter.prefix(language)
         self._labels = LABELS[language]
         self._tables = 0
         self._figures = 0
@@ -440,6 +456,7 @@ class CaptionCounter:
         return None
 
 
-def section_number(chapter: Chapter, index: int) -> str:
-    """The number of a section: "2.3" for the third of chapter 2 (``index`` counts from 0)."""
-    return f"{chapter.number}.{index + 1}"
+def section_number(chapter: Chapter, index: int, language: Language = "id") -> str:
+    """The number of a section: "2.3" for the third of chapter 2 (``index`` counts from 0),
+    "L.1" for the first annex."""
+    return f"{chapter.prefix(language)}.{index + 1}"

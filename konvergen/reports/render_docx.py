@@ -278,7 +278,7 @@ def _contents(word, document: Document) -> None:
     for chapter in document.chapters:
         entries.append((0, f"{chapter.heading(document.language)} {chapter.title}"))
         entries += [
-            (1, f"{section_number(chapter, i)} {section.title}")
+            (1, f"{section_number(chapter, i, document.language)} {section.title}")
             for i, section in enumerate(chapter.sections)
         ]
     first = word.add_paragraph(style=STYLE_TOC[0])
@@ -305,7 +305,8 @@ def _chapter(word, document: Document, chapter: Chapter, *, new_page: bool) -> N
     heading.add_run(chapter.title)
     counter = CaptionCounter(chapter, language)
     for index, section in enumerate(chapter.sections):
-        word.add_paragraph(f"{section_number(chapter, index)} {section.title}", style="Heading 2")
+        number = section_number(chapter, index, language)
+        word.add_paragraph(f"{number} {section.title}", style="Heading 2")
         for block in section.blocks:
             label = counter.label(block) or ""
             if isinstance(block, Narrative):

@@ -116,7 +116,13 @@ def render_pdf(document: Document) -> bytes:
     >>> render_pdf(report)[:5]
     b'%PDF-'
     """
-    return weasyprint.HTML(string=render_html(document)).write_pdf()
+    return pdf_from_html(render_html(document))
+
+
+def pdf_from_html(html: str) -> bytes:
+    """Set the HTML of :func:`render_html` as PDF: for callers that keep the HTML too (a
+    preview), so the figures are drawn once."""
+    return weasyprint.HTML(string=html).write_pdf()
 
 
 def render_html(document: Document) -> str:
@@ -195,7 +201,7 @@ def _contents(document: Document) -> str:
             f'<li class="level-1"><a href="#{_chapter_id(chapter)}">{_e(heading)}</a></li>'
         )
         for index, section in enumerate(chapter.sections):
-            text = f"{section_number(chapter, index)} {section.title}"
+            text = f"{section_number(chapter, index, document.language)} {section.title}"
             lines.append(
                 f'<li class="level-2"><a href="#{_section_id(chapter, index)}">{_e(text)}</a></li>'
             )
@@ -213,7 +219,8 @@ def _chapter(document: Document, chapter: Chapter) -> str:
     counter = CaptionCounter(chapter, language)
     for index, section in enumerate(chapter.sections):
         parts.append(f'<section id="{_section_id(chapter, index)}">')
-        parts.append(f"<h2>{_e(section_number(chapter, index))} {_e(section.title)}</h2>")
+        number = section_number(chapter, index, language)
+        parts.append(f"<h2>{_e(number)} {_e(section.title)}</h2>")
         for block in section.blocks:
             label = counter.label(block) or ""
             if isinstance(block, Narrative):

@@ -8,7 +8,13 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.web import matrix_plans, matrix_scorecards, matrix_targets
+from tests.web import (
+    matrix_agglomerations,
+    matrix_plans,
+    matrix_reports,
+    matrix_scorecards,
+    matrix_targets,
+)
 
 ROLES = [
     "admin",
@@ -151,7 +157,7 @@ def _with_alike(matrix: dict) -> dict:
 
 
 MATRIX = (_with_alike(MATRIX) | matrix_targets.MATRIX | matrix_plans.MATRIX
-          | matrix_scorecards.MATRIX)
+          | matrix_scorecards.MATRIX | matrix_agglomerations.MATRIX | matrix_reports.MATRIX)
 # POST-only or framework endpoints, tested elsewhere.
 NOT_GET = {
     "accounts:logout",
@@ -169,7 +175,8 @@ NOT_GET = {
     "organisations:standard-agencies",
     "verification:proposal-step",
     "verification:musdes-submit",
-} | matrix_targets.NOT_GET | matrix_plans.NOT_GET | matrix_scorecards.NOT_GET
+} | matrix_targets.NOT_GET | matrix_plans.NOT_GET | matrix_scorecards.NOT_GET \
+    | matrix_agglomerations.NOT_GET | matrix_reports.NOT_GET
 
 
 def _names(resolver=None, prefix=""):
@@ -281,6 +288,8 @@ def objects(personas, tmp_path):
         **matrix_objects(personas, tmp_path),
         **matrix_targets.matrix_objects(personas, tmp_path),
         **matrix_plans.matrix_objects(personas, tmp_path),
+        **matrix_agglomerations.matrix_objects(personas, tmp_path),
+        **matrix_reports.matrix_objects(personas, tmp_path),
     }
 
 
@@ -363,7 +372,8 @@ POST_MATRIX = {
     "verification:export": ({"code": "32.04"}, "405"),
 }
 POST_MATRIX = (_with_alike(POST_MATRIX) | matrix_targets.POST_MATRIX
-               | matrix_plans.POST_MATRIX | matrix_scorecards.POST_MATRIX)
+               | matrix_plans.POST_MATRIX | matrix_scorecards.POST_MATRIX
+               | matrix_agglomerations.POST_MATRIX | matrix_reports.POST_MATRIX)
 
 
 @pytest.mark.parametrize("name", sorted(POST_MATRIX))
@@ -401,7 +411,8 @@ def test_every_intervention_url_is_in_the_post_matrix():
     assert ours - set(POST_MATRIX) == set()
 
 
-@pytest.mark.parametrize("app", ["targets", "plans", "scorecards"])
+@pytest.mark.parametrize("app", ["targets", "plans", "scorecards", "agglomerations",
+                                 "reports"])
 def test_every_url_of_the_planning_apps_is_in_the_post_matrix(app):
     ours = {n for n in _names() if n.startswith(app + ":")}
     assert ours - set(POST_MATRIX) == set()

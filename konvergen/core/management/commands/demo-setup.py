@@ -16,6 +16,11 @@ from konvergen.organisations.models import OrganisationKind, Pentahelix
 from konvergen.organisations.services import organisation_get_or_create
 from konvergen.regions.models import Level, Region
 
+#: The provinces of BP Taskin's seed agglomeration (Indramayu, Kabupaten and Kota Cirebon,
+#: Kuningan in Jawa Barat; Brebes in Jawa Tengah): the national coordinator's demo account
+#: covers each of them that is loaded, besides the demo region's province.
+NATIONAL_PROVINCES = ("32", "33")
+
 PARTNERS = [
     ("BAZNAS", "BAZNAS Kabupaten", OrganisationKind.ZAKAT, Pentahelix.COMMUNITY),
     ("CSR Mitra", "PT Mitra Sejahtera (CSR)", OrganisationKind.CSR, Pentahelix.BUSINESS),
@@ -84,8 +89,21 @@ class Command(BaseCommand):
                     ).exists()
                 ):
                     role_assignment_create(user=user, role=role, region=scope, organisation=org)
-                accounts.append((username, password, role or "admin", scope))
+                where = f"{scope.code} {scope.name}" if scope else "Indonesia"
+                if role == Role.NATIONAL:
+                    where = self._national_provinces(user, scope)
+                accounts.append((username, password, role or "admin", where))
         self.stdout.write(self.style.SUCCESS("Akun demo / demo accounts:"))
-        for username, password, role, scope in accounts:
-            where = f"{scope.code} {scope.name}" if scope else "Indonesia"
+        for username, password, role, where in accounts:
             self.stdout.write(f"  {username:11} {password:14} {role:9} {where}")
+
+    @staticmethod
+    def _national_provinces(user, own) -> str:
+        """Give the national coordinator the seed agglomeration's provinces too."""
+        provinces = [own, *Region.objects.filter(code__in=NATIONAL_PROVINCES, is_active=True)
+                     .exclude(code=own.code).order_by("code")]
+        for province in provinces[1:]:
+            if not RoleAssignment.objects.filter(user=user, role=Role.NATIONAL,
+                                                 region=province).exists():
+                role_assignment_create(user=user, role=Role.NATIONAL, region=province)
+        return ", ".join(f"{p.code} {p.name}" for p in provinces)
