@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from konvergen.core.models import StepEvent
 from konvergen.programs.models import Funding, Sector, Strategy
 
 
@@ -261,22 +262,12 @@ class Evidence(models.Model):
         return self.file_name
 
 
-class SignoffEvent(models.Model):
+class SignoffEvent(StepEvent):
     """One step of a sign-off: of the plan itself (``report`` empty) or of a quarter."""
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="events")
     report = models.ForeignKey(QuarterReport, on_delete=models.CASCADE, null=True,
                                blank=True, related_name="events")
-    action = models.CharField(max_length=10)
-    from_state = models.CharField(max_length=10)
-    to_state = models.CharField(max_length=10)
-    note = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                              blank=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.plan_id}/{self.report_id or '-'} {self.from_state}->{self.to_state}"

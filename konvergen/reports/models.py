@@ -20,6 +20,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from konvergen.core.models import StepEvent
+
 
 class State(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -180,18 +182,8 @@ class Generation(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
-class ReportEvent(models.Model):
+class ReportEvent(StepEvent):
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="events")
-    action = models.CharField(max_length=10)
-    from_state = models.CharField(max_length=10)
-    to_state = models.CharField(max_length=10)
-    note = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                              blank=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.from_state}->{self.to_state}"
