@@ -601,3 +601,21 @@ def access_agglomeration(user, agglomeration_id: int, *, manage: bool = False):
             user, [m.region_id for m in agglomeration.members.all()]):
         raise Http404(NOT_FOUND)
     return agglomeration
+
+
+def access_custom_scorecard(user, scorecard_id: int, *, manage: bool = False):
+    """A scorecard a secretariat defined: read with ``scorecards`` (organisations of a
+    kab/kota) or ``scorecards_province`` (kab/kota of a province) over its region, changed
+    with ``scorecards_manage``; else Http404."""
+    from konvergen.scorecards.models import CustomScorecard, Peers
+
+    try:
+        card = CustomScorecard.objects.select_related("region").get(pk=scorecard_id,
+                                                                    archived=False)
+    except (CustomScorecard.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+    feature = ("scorecards_manage" if manage else
+               "scorecards" if card.peers == Peers.AGENCIES else "scorecards_province")
+    if not covers_any(scope_codes(user, feature=feature), card.region_id):
+        raise Http404(NOT_FOUND)
+    return card

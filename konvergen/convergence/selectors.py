@@ -72,6 +72,15 @@ def region_totals(code: str, year: int) -> dict:
     return {"runs": runs, "total": total[0] if total else dict.fromkeys(REGION_SUMS, 0)}
 
 
+def totals_many(parent_code: str, codes: list[str], year: int) -> dict:
+    """The totals rows of several regions below ``parent_code`` for ``year`` (two queries:
+    the parent's runs, one grouped sum): ``{"runs": [...], "totals": {code: {...}}}``."""
+    runs = runs_for(parent_code, year)
+    rows = _summed(RegionConvergence, runs, Q(region_code__in=codes), ["region_code"],
+                   REGION_SUMS) if codes and runs else []
+    return {"runs": runs, "totals": {row["region_code"]: row for row in rows}}
+
+
 def region_figures(code: str, year: int) -> dict:
     """The totals of ``code``, its child regions' rows, per-need and per-programme rows."""
     runs = runs_for(code, year)

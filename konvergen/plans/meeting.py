@@ -101,11 +101,7 @@ def plan_aggregates(region_code: str, year: int, quarter: int) -> list[tuple]:
     sql = _AGGREGATE_SQL.format(realised=_items_realised_sql(1))
     with connection.cursor() as cursor:
         cursor.execute(sql, [quarter, year, region_code])
-        rows = cursor.fetchall()
-    return [(plan, strategy, tag,
-             Figures(items=int(n), budget=float(budget or 0), realised=float(real or 0),
-                     k_sum=float(k_sum or 0), k_items=int(k_items or 0)))
-            for plan, strategy, tag, n, budget, real, k_sum, k_items in rows]
+        return _figures(cursor.fetchall())
 
 
 def grouped(rows: list[tuple], position: int) -> dict:
@@ -166,23 +162,41 @@ def convergence_figures(region, year: int) -> dict | None:
             "as_of": max(r.computed_at for r in figures["runs"])}
 
 
-_TAGS_SQL = """
-SELECT t.region_id, t.expenditure_tag, SUM(t.target_rp), SUM(t.rp)
+#: Per kab/kota × strategy × tag over the plans of several kab/kota: the same figures as
+#: ``_AGGREGATE_SQL``, for comparing regions (provinces, scorecards).
+_REGION_AGGREGATE_SQL = """
+SELECT t.region_id, t.strategy, t.expenditure_tag, COUNT(*), SUM(t.target_rp), SUM(t.rp),
+       SUM(CASE WHEN t.target_k > 0 THEN t.k * 100.0 / t.target_k END),
+       SUM(CASE WHEN t.target_k > 0 THEN 1 ELSE 0 END)
 FROM ({realised}) t
-GROUP BY t.region_id, t.expenditure_tag
+GROUP BY t.region_id, t.strategy, t.expenditure_tag
 """
+
+
+def _figures(rows) -> list[tuple]:
+    return [(key, strategy, tag,
+             Figures(items=int(n), budget=float(budget or 0), realised=float(real or 0),
+                     k_sum=float(k_sum or 0), k_items=int(k_items or 0)))
+            for key, strategy, tag, n, budget, real, k_sum, k_items in rows]
+
+
+def region_aggregates(region_codes: list[str], year: int, quarter: int = 4) -> list[tuple]:
+    """``(kab/kota code, strategy, tag, Figures)`` rows over the plans of several kab/kota
+    at once, realised to ``quarter`` (one query)."""
+    if not region_codes:
+        return []
+    sql = _REGION_AGGREGATE_SQL.format(realised=_items_realised_sql(len(region_codes)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [quarter, year, *region_codes])
+        return _figures(cursor.fetchall())
 
 
 def tag_spending(region_codes: list[str], year: int, quarter: int = 4
                  ) -> dict[str, dict[str, tuple[float, float]]]:
     """``{kab/kota: {expenditure tag: (budget, realised to quarter)}}`` over the plans of
     several kab/kota at once (one query): what a province compares under PMK 97/2023."""
-    if not region_codes:
-        return {}
-    sql = _TAGS_SQL.format(realised=_items_realised_sql(len(region_codes)))
-    out: dict[str, dict[str, tuple[float, float]]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [quarter, year, *region_codes])
-        for code, tag, budget, realised in cursor.fetchall():
-            out.setdefault(code, {})[tag] = (float(budget or 0), float(realised or 0))
-    return out
+    out: dict[str, dict[str, Figures]] = {}
+    for code, _strategy, tag, figures in region_aggregates(region_codes, year, quarter):
+        out.setdefault(code, {}).setdefault(tag, Figures()).add(figures)
+    return {code: {tag: (f.budget, f.realised) for tag, f in tags.items()}
+            for code, tags in out.items()}

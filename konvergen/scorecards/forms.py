@@ -34,3 +34,51 @@ class ComplianceForm(forms.ModelForm):
         widgets = {name: forms.NullBooleanSelect() for name in
                    ("decree", "verified_data", "report_q1", "report_q2")} | {
             "note": forms.Textarea(attrs={"rows": 3})}
+
+
+class CustomScorecardForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=160)
+    description = forms.CharField(label=_("Description"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+    top = forms.IntegerField(label=_("Award places per group"), min_value=0, max_value=50,
+                             initial=3)
+    separate_kinds = forms.BooleanField(label=_("Rank kabupaten and kota separately"),
+                                        required=False, initial=True)
+
+
+def _source_choices(peers: str) -> list[tuple[str, str]]:
+    from konvergen.scorecards import sources
+
+    return [("", "—")] + [(s.key, s.label) for s in sources.sources_for(peers)]
+
+
+class CriterionForm(forms.Form):
+    """One row of the criteria table; the service checks the row as a whole and names the
+    row and field of any problem."""
+
+    label = forms.CharField(label=_("Label"), max_length=160, required=False)
+    source = forms.ChoiceField(label=_("Source"), required=False)
+    parameter = forms.CharField(label=_("Indicator code or quarter"), max_length=40,
+                                required=False)
+    rule = forms.ChoiceField(label=_("Scoring rule"), required=False)
+    weight = forms.DecimalField(label=_("Weight"), min_value=0, max_value=1000,
+                                decimal_places=2, required=False)
+    polarity = forms.ChoiceField(label=_("Better when"), required=False, choices=[
+        ("", "—"), ("higher", _("Higher is better")), ("lower", _("Lower is better"))])
+    cap = forms.DecimalField(label=_("Cap"), min_value=0, max_value=10000, decimal_places=2,
+                             required=False)
+
+    def __init__(self, *args, peers: str, **kwargs):
+        from konvergen.scorecards import sources
+
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = _source_choices(peers)
+        self.fields["rule"].choices = [("", "—"), *sources.RULE_LABELS.items()]
+
+    @property
+    def filled(self) -> bool:
+        return bool(getattr(self, "cleaned_data", {}).get("source"))
+
+
+CriterionFormSet = forms.formset_factory(CriterionForm, extra=3, can_delete=True,
+                                         max_num=40, validate_max=True)

@@ -104,6 +104,8 @@ class Sources:
     strategy: dict = field(default_factory=dict)
     plans: dict = field(default_factory=dict)
     beneficiaries: dict = field(default_factory=dict)
+    #: {organisation: [each quarter's report timeliness, to the chosen quarter]}
+    timeliness: dict = field(default_factory=dict)
     convergence_as_of: dt.datetime | None = None
 
 
@@ -134,6 +136,7 @@ def agency_sources(region_code: str, year: int, quarter: int, *,
             targets["output"] = 100.0 if figures.k_items else None
             values["budget"] = figures.realised
             targets["budget"] = figures.budget or None
+        out.timeliness[org] = [cell["timeliness"] for cell in row.cells[:quarter]]
         for cell in row.cells[:quarter]:
             answer = {plan_selectors.ON_TIME: True, plan_selectors.LATE: False}.get(
                 cell["timeliness"])
@@ -258,3 +261,109 @@ def province_scorecard(province, year: int, *, quarter: int = 4) -> ProvinceScor
     return ProvinceScorecard(province=province, year=year, card=card, regions=regions,
                              rows=rows, spending=spending, compliance=compliance,
                              awards=engine.awards(rows, 3), leaves=leaves)
+
+
+# --- Scorecards a secretariat defines ------------------------------------------------------
+
+
+def custom_scorecards(region, peers: str | None = None) -> list:
+    """The region's own scorecards (not archived), by name."""
+    from konvergen.scorecards.models import CustomScorecard
+
+    rows = CustomScorecard.objects.filter(region=region, archived=False)
+    if peers:
+        rows = rows.filter(peers=peers)
+    return list(rows.order_by("name", "pk"))
+
+
+def engine_card(custom, criteria=None) -> engine.Scorecard:
+    """The engine's scorecard of a ``CustomScorecard`` (its criteria in order)."""
+    criteria = list(custom.criteria.all()) if criteria is None else criteria
+    leaves = []
+    for c in criteria:
+        polarity = c.polarity or None
+        if c.rule == engine.ACHIEVEMENT:
+            polarity = polarity or engine.HIGHER
+        elif c.rule != engine.MINMAX:
+            polarity = None
+        cap = c.cap if c.rule in engine.CAPPED_RULES else None
+        leaves.append(engine.Criterion(c.key, c.label, c.rule, c.weight, polarity=polarity,
+                                       cap=cap))
+    return engine.Scorecard(f"custom-{custom.pk}", custom.name, tuple(leaves))
+
+
+@dataclass
+class CustomResult:
+    scorecard: object
+    year: int
+    quarter: int
+    card: engine.Scorecard
+    columns: list[tuple[str, str]]
+    rows: list[engine.PeerScore]
+    #: [(strategy, label, rows)] — agencies: grouped by main strategy; regions: each
+    #: strategy's plans only (empty when no criterion reads the plans).
+    by_strategy: list
+    awards: list
+    as_of: list
+    group_labels: dict
+
+
+def custom_result(custom, year: int, quarter: int, *, today: dt.date | None = None
+                  ) -> CustomResult:
+    """Score and rank the peers of a secretariat's own scorecard (see ``sources``)."""
+    from konvergen.regions.models import Kind
+    from konvergen.scorecards import sources
+    from konvergen.scorecards.models import Peers
+
+    criteria = list(custom.criteria.all())
+    card = engine_card(custom, criteria)
+    used = {c.source for c in criteria}
+    strategy_labels = {**dict(Strategy.choices), NO_STRATEGY: _("No action plan")}
+    if custom.peers == Peers.AGENCIES:
+        facts = sources.agency_facts(custom.region, year, quarter, used, today=today)
+    else:
+        parameters = {c.parameter for c in criteria if sources.CATALOGUE[c.source].parameter
+                      == sources.P_INDICATOR and c.parameter}
+        facts = sources.region_facts(custom.region, year, quarter, used, parameters,
+                                     today=today)
+    values, targets = sources.values(criteria, facts)
+    kinds = {k: str(label) for k, label in Kind.choices}
+    region_groups = facts.groups if (custom.peers == Peers.REGIONS
+                                     and custom.separate_kinds) else None
+    rows = engine.score_peers(card, values, targets=targets, peers=facts.peers,
+                              names=facts.names, groups=region_groups)
+    by_strategy: list = []
+    awards: list = []
+    order = [*sources.STRATEGIES, NO_STRATEGY]
+    if custom.peers == Peers.AGENCIES:
+        grouped = engine.score_peers(card, values, targets=targets, peers=facts.peers,
+                                     names=facts.names, groups=facts.groups)
+        per: dict = {}
+        for row in grouped:
+            per.setdefault(row.group or NO_STRATEGY, []).append(row)
+        by_strategy = [(s, str(strategy_labels[s]), per[s]) for s in order if s in per]
+        won = engine.awards(grouped, custom.top)
+        awards = [(s, label, won.get(s, [])) for s, label, _r in by_strategy
+                  if s != NO_STRATEGY and won.get(s)]
+    else:
+        won = engine.awards(rows, custom.top)
+        awards = [(g, str(kinds.get(g, g or _("All"))), won[g]) for g in sorted(
+            won, key=lambda g: str(g)) if won[g]]
+        if any(sources.CATALOGUE[c.source].plan for c in criteria):
+            present = {s for tags in facts.plans.values() for s in tags}
+            for s in sources.STRATEGIES:
+                if s not in present:
+                    continue
+                s_values, s_targets = sources.values(criteria, facts, strategy=s)
+                s_rows = engine.score_peers(card, s_values, targets=s_targets,
+                                            peers=facts.peers, names=facts.names,
+                                            groups=region_groups)
+                by_strategy.append((s, str(strategy_labels[s]), s_rows))
+                s_won = engine.awards(s_rows, custom.top)
+                winners = [row for g in sorted(s_won, key=str) for row in s_won[g]]
+                if winners:
+                    awards.append((s, str(strategy_labels[s]), winners))
+    columns = [(c.key, c.label) for c in criteria]
+    return CustomResult(scorecard=custom, year=year, quarter=quarter, card=card,
+                        columns=columns, rows=rows, by_strategy=by_strategy, awards=awards,
+                        as_of=facts.as_of, group_labels=kinds)

@@ -8,16 +8,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from konvergen.accounts import access
 from konvergen.audit.services import audit_record
 from konvergen.core.xlsx import xlsx_response
 from konvergen.plans import e81
 from konvergen.regions.models import Level, Region
-from konvergen.scorecards import engine, selectors, services
-from konvergen.scorecards.forms import ComplianceForm, WeightsForm
-from konvergen.scorecards.models import RegionCompliance
+from konvergen.scorecards import engine, selectors, services, sources
+from konvergen.scorecards.forms import (
+    ComplianceForm,
+    CriterionFormSet,
+    CustomScorecardForm,
+    WeightsForm,
+)
+from konvergen.scorecards.models import Peers, RegionCompliance
 
 
 def _region(request, code: str, feature: str = "scorecards") -> Region:
@@ -79,6 +84,7 @@ def agencies(request, code: str, year: int):
         "quarters": list(e81.QUARTERS), "years": [year - 1, year, year + 1],
         "can_manage": access.covers_any(
             access.scope_codes(request.user, feature="scorecards_manage"), region.code),
+        "custom_cards": selectors.custom_scorecards(region, Peers.AGENCIES),
     })
 
 
@@ -147,6 +153,8 @@ def province(request, code: str, year: int):
         "region": region, "year": year, "result": result,
         "years": [year - 1, year, year + 1],
         "editable": {r.code for r in result.regions if access.covers_any(manage, r.code)},
+        "can_manage": access.covers_any(manage, region.code),
+        "custom_cards": selectors.custom_scorecards(region, Peers.REGIONS),
         "sources": {
             "regulation": engine.PMK_97_2023_SOURCE,
             "compliance": engine.PMK_97_2023_COMPLIANCE_SOURCE},
@@ -195,3 +203,136 @@ def compliance(request, code: str, year: int):
             access.scope_codes(request.user, feature="scorecards_province"),
             region.parent_id or ""),
     })
+
+
+# --- Scorecards a secretariat defines ------------------------------------------------------
+
+
+def _custom_region(request, code: str, peers: str) -> Region:
+    if peers not in Peers.values:
+        raise Http404(access.NOT_FOUND)
+    region = access.access_region(request.user, code, feature="scorecards_manage")
+    level = Level.KABKOTA if peers == Peers.AGENCIES else Level.PROVINCE
+    if region.level != level:
+        raise Http404(access.NOT_FOUND)
+    return region
+
+
+def _criteria_initial(card) -> list[dict]:
+    return [{"label": c.label, "source": c.source, "parameter": c.parameter, "rule": c.rule,
+             "weight": c.weight, "polarity": c.polarity, "cap": c.cap}
+            for c in card.criteria.all()]
+
+
+def _custom_form(request, region: Region, peers: str, card=None):
+    """The create and edit page: the scorecard's fields and its criteria table."""
+    initial = ({"name": card.name, "description": card.description, "top": card.top,
+                "separate_kinds": card.separate_kinds} if card else None)
+    form = CustomScorecardForm(request.POST or None, initial=initial)
+    formset = CriterionFormSet(request.POST or None, prefix="c",
+                               initial=_criteria_initial(card) if card else None,
+                               form_kwargs={"peers": peers})
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        rows = [f.cleaned_data for f in formset.forms
+                if f.filled and not f.cleaned_data.get("DELETE")]
+        try:
+            saved = services.custom_scorecard_save(
+                region=region, peers=peers, acting_user=request.user, scorecard=card,
+                criteria=rows, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Scorecard saved."))
+            return redirect(reverse("scorecards:custom",
+                                    args=[saved.pk, timezone.localdate().year]))
+    return render(request, "scorecards/custom_form.html", {
+        "region": region, "peers": peers, "card": card, "form": form, "formset": formset,
+        "sources": sources.sources_for(peers), "rules": sources.RULES,
+        "rule_labels": sources.RULE_LABELS, "year": timezone.localdate().year,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def custom_new(request, code: str, peers: str):
+    region = _custom_region(request, code, peers)
+    return _custom_form(request, region, peers)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def custom_edit(request, pk: int):
+    card = access.access_custom_scorecard(request.user, pk, manage=True)
+    return _custom_form(request, card.region, card.peers, card)
+
+
+@login_required
+@require_POST
+def custom_archive(request, pk: int):
+    card = access.access_custom_scorecard(request.user, pk, manage=True)
+    if request.POST.get("confirm") != "1":
+        messages.error(request, _("Tick the box to confirm archiving."))
+        return redirect(reverse("scorecards:custom", args=[card.pk, timezone.localdate().year]))
+    services.custom_scorecard_archive(scorecard=card, acting_user=request.user)
+    messages.success(request, _("Scorecard archived."))
+    if card.peers == Peers.AGENCIES:
+        return redirect(reverse("scorecards:agencies",
+                                args=[card.region_id, timezone.localdate().year]))
+    return redirect(reverse("scorecards:province",
+                            args=[card.region_id, timezone.localdate().year]))
+
+
+def _custom_result(request, pk: int, year: int):
+    card = access.access_custom_scorecard(request.user, pk)
+    if card.peers == Peers.AGENCIES:
+        quarter = _quarter(request, card.region, year)
+    else:
+        try:
+            quarter = int(request.GET.get("quarter") or 4)
+        except ValueError:
+            quarter = 4
+        quarter = quarter if quarter in e81.QUARTERS else 4
+    return card, selectors.custom_result(card, year, quarter)
+
+
+@login_required
+@require_GET
+def custom(request, pk: int, year: int):
+    card, result = _custom_result(request, pk, year)
+    return render(request, "scorecards/custom.html", {
+        "card": card, "region": card.region, "year": year, "result": result,
+        "quarters": list(e81.QUARTERS), "years": [year - 1, year, year + 1],
+        "can_manage": access.covers_any(
+            access.scope_codes(request.user, feature="scorecards_manage"), card.region_id),
+        "is_agencies": card.peers == Peers.AGENCIES,
+    })
+
+
+@login_required
+@require_GET
+def custom_xlsx(request, pk: int, year: int):
+    card, result = _custom_result(request, pk, year)
+    group_label = _("Strategy") if card.peers == Peers.AGENCIES else _("Type")
+    headers = [_("Rank"), _("Name"), group_label, _("Score"),
+               *_criteria_headers(result.columns), _("Missing data")]
+    labels = {**{s: label for s, label, _rows in result.by_strategy}, **result.group_labels}
+    strategy_of = {row.peer: row.group for _s, _l, rows in result.by_strategy
+                   for row in rows} if card.peers == Peers.AGENCIES else {}
+
+    def lines():
+        for row in result.rows:
+            group = strategy_of.get(row.peer, row.group)
+            yield [row.rank, row.name, labels.get(group, group or ""), round(row.score, 2),
+                   *_criteria_cells(row, result.columns)]
+        for _strategy, label, rows in ([] if card.peers == Peers.AGENCIES
+                                      else result.by_strategy):
+            yield []
+            yield [str(label)]
+            for row in rows:
+                yield [row.rank, row.name, labels.get(row.group, row.group or ""),
+                       round(row.score, 2), *_criteria_cells(row, result.columns)]
+
+    audit_record(actor=request.user, action="scorecards.export_custom", obj=card,
+                 region_code=card.region_id, changes={"year": year, "quarter": result.quarter})
+    return xlsx_response(f"Skor-{card.pk}-{card.region_id}-{year}.xlsx", headers, lines(),
+                         sheet=_("Scorecard"))

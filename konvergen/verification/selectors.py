@@ -113,3 +113,35 @@ def ratified_for_export(region: Region):
                                     state=State.RATIFIED)
             .select_related("family", "musdes", "ratified_by")
             .prefetch_related("corrections").order_by("region_code", "pk"))
+
+
+def kabkota_code(desa_code: str) -> str:
+    """The kab/kota of a desa/kelurahan code (``32.04.05.2001`` → ``32.04``)."""
+    return desa_code[:5]
+
+
+def verification_coverage(parent_code: str, year: int) -> dict[str, dict[str, int]]:
+    """Per kab/kota below ``parent_code`` (a province or a kab/kota): its active
+    desa/kelurahan, those that held a village deliberation (musdes/muskel) in ``year``, and
+    the year's proposals and those decided (ratified or rejected). Three grouped queries."""
+    prefix = parent_code + "."
+    out: dict[str, dict[str, int]] = {}
+
+    def row(code: str) -> dict[str, int]:
+        return out.setdefault(kabkota_code(code), {"desa": 0, "musdes_desa": 0,
+                                                    "proposals": 0, "decided": 0})
+
+    for code in Region.objects.filter(level=Level.DESA, is_active=True,
+                                      code__startswith=prefix).values_list("code", flat=True):
+        row(code)["desa"] += 1
+    for code in (Musdes.objects.filter(region_code__startswith=prefix, held_on__year=year)
+                 .order_by().values_list("region_code", flat=True).distinct()):
+        row(code)["musdes_desa"] += 1
+    decided = {State.RATIFIED, State.REJECTED}
+    for item in (Proposal.objects.filter(region_code__startswith=prefix, created_at__year=year)
+                 .order_by().values("region_code", "state").annotate(n=Count("pk"))):
+        counts = row(item["region_code"])
+        counts["proposals"] += item["n"]
+        if item["state"] in decided:
+            counts["decided"] += item["n"]
+    return out

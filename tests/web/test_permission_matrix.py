@@ -290,6 +290,7 @@ def objects(personas, tmp_path):
         **matrix_plans.matrix_objects(personas, tmp_path),
         **matrix_agglomerations.matrix_objects(personas, tmp_path),
         **matrix_reports.matrix_objects(personas, tmp_path),
+        **matrix_scorecards.matrix_objects(personas, tmp_path),
     }
 
 
