@@ -27,3 +27,13 @@ def test_demo_scorecards(personas):
     page = personas.client_for(personas.tkpk_bandung).get(
         reverse("scorecards:agencies", args=["32.04", YEAR]) + "?quarter=1")
     assert page.status_code == 200 and b"Demo Dinkes" in page.content
+    # The two scorecards of the secretariat's own, defined once, score the demo data.
+    from konvergen.scorecards.models import CustomScorecard
+
+    cards = {c.peers: c for c in CustomScorecard.objects.all()}
+    assert set(cards) == {"agencies", "regions"} and CustomScorecard.objects.count() == 2
+    own = selectors.custom_result(cards["agencies"], YEAR, 1)
+    assert len([r for r in own.rows if r.has_data]) >= 5 and own.rows[0].score > 0
+    regions = selectors.custom_result(cards["regions"], YEAR, 4)
+    assert next(r for r in regions.rows if r.peer == "32.04").rank == 1
+    assert regions.by_strategy, "the demo plans give a ranking per strategy"
