@@ -29,6 +29,9 @@ class Agglomeration(models.Model):
     #: members; audit rows of the agglomeration carry it as their region.
     owner_scope = models.CharField(_("coordinated at"), max_length=13, blank=True,
                                    db_index=True)
+    #: The cooperation ended (the MoU expired or was not renewed): listed apart, still
+    #: readable, no longer changed.
+    archived = models.BooleanField(_("archived"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

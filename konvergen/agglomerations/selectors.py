@@ -41,8 +41,10 @@ ADDITIVE = ["target_families", "reached_families", "unreached_families",
 
 
 def agglomerations_for(user) -> list[Agglomeration]:
-    """The agglomerations the user may read, their members (with regions) loaded."""
-    return list(Agglomeration.objects.filter(access.agglomerations_q(user)).prefetch_related(
+    """The agglomerations the user may read (the archived ones last), their members (with
+    regions) loaded."""
+    return list(Agglomeration.objects.filter(access.agglomerations_q(user)).order_by(
+        "archived", "name", "id").prefetch_related(
         Prefetch("members", Member.objects.select_related("region").order_by("region_id"))))
 
 

@@ -117,6 +117,9 @@ def agglomeration_update(*, agglomeration: Agglomeration, data: dict,
         raise ValidationError(_("Give the agglomeration a name."), code=ERR_NAME)
     with transaction.atomic():
         agglomeration = Agglomeration.objects.select_for_update().get(pk=agglomeration.pk)
+        if agglomeration.archived:
+            raise ValidationError(_("This agglomeration is archived: restore it to change it."),
+                                  code="archived")
         old = {m.region_id: m for m in Member.objects.filter(agglomeration=agglomeration)}
         _require_manage(acting_user, [*old, *codes])
         changes: dict = {}
@@ -148,6 +151,23 @@ def agglomeration_update(*, agglomeration: Agglomeration, data: dict,
         if changes:
             audit_record(actor=acting_user, action="agglomerations.update", obj=agglomeration,
                          region_code=agglomeration.owner_scope, changes=changes)
+    return agglomeration
+
+
+def agglomeration_archive(*, agglomeration: Agglomeration, archived: bool,
+                          acting_user) -> Agglomeration:
+    """Archive an agglomeration whose cooperation ended (or bring it back); the acting user
+    must manage every member. Audited."""
+    with transaction.atomic():
+        agglomeration = Agglomeration.objects.select_for_update().get(pk=agglomeration.pk)
+        _require_manage(acting_user, list(agglomeration.members.values_list("region_id",
+                                                                            flat=True)))
+        if agglomeration.archived != archived:
+            agglomeration.archived, agglomeration.updated_by = archived, acting_user
+            agglomeration.save(update_fields=["archived", "updated_by", "updated_at"])
+            audit_record(actor=acting_user, action="agglomerations.archive", obj=agglomeration,
+                         region_code=agglomeration.owner_scope,
+                         changes={"archived": [not archived, archived]})
     return agglomeration
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from konvergen.accounts import access
 from konvergen.agglomerations import selectors, services
@@ -110,7 +110,29 @@ def new(request):
 @require_http_methods(["GET", "POST"])
 def edit(request, agglomeration_id: int):
     agglomeration = access.access_agglomeration(request.user, agglomeration_id, manage=True)
+    if agglomeration.archived:
+        messages.error(request, _("This agglomeration is archived: restore it to change it."))
+        return redirect("agglomerations:compare", agglomeration.pk, timezone.localdate().year)
     return _save(request, agglomeration)
+
+
+@login_required
+@require_POST
+def archive(request, agglomeration_id: int):
+    """Archive the agglomeration (``archived=1``) or restore it (``archived=0``)."""
+    agglomeration = access.access_agglomeration(request.user, agglomeration_id, manage=True)
+    wanted = request.POST.get("archived")
+    if wanted not in ("0", "1"):
+        messages.error(request, _("Choose whether to archive or restore."))
+    else:
+        try:
+            services.agglomeration_archive(agglomeration=agglomeration, archived=wanted == "1",
+                                           acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Archived.") if wanted == "1" else _("Restored."))
+    return redirect("agglomerations:compare", agglomeration.pk, timezone.localdate().year)
 
 
 @login_required

@@ -128,3 +128,33 @@ def test_a_members_secretariat_reads_but_does_not_edit(seed_posted, personas):
                        ).status_code == 404
     assert cirebon.get(reverse("agglomerations:compare", args=[agglomeration.pk, 1800])
                        ).status_code == 404
+
+
+def test_an_ended_cooperation_is_archived_and_restored(seed_posted, personas):
+    client, agglomeration = seed_posted
+    archive = reverse("agglomerations:archive", args=[agglomeration.pk])
+    compare = reverse("agglomerations:compare", args=[agglomeration.pk, YEAR])
+    # Without a choice nothing changes.
+    assert client.post(archive, {}).status_code == 302
+    agglomeration.refresh_from_db()
+    assert not agglomeration.archived
+    assert client.post(archive, {"archived": "1"}).status_code == 302
+    agglomeration.refresh_from_db()
+    assert agglomeration.archived
+    page = client.get(compare)
+    assert page.status_code == 200 and b'id="agglomeration-archived"' in page.content
+    assert b'id="agglomeration-edit"' not in page.content
+    # Still listed (last), no longer changed.
+    listing = client.get(reverse("agglomerations:index")).content.decode()
+    assert f'data-agglomeration="{agglomeration.pk}" data-archived="1"' in listing
+    edit = client.get(reverse("agglomerations:edit", args=[agglomeration.pk]))
+    assert edit.status_code == 302 and edit.url == compare
+    # A member's secretariat reads it but may not archive or restore it.
+    member = personas.client_for(personas.tkpk_cirebon)
+    assert member.get(compare).status_code == 200
+    assert member.post(archive, {"archived": "0"}).status_code == 404
+    assert client.post(archive, {"archived": "0"}).status_code == 302
+    agglomeration.refresh_from_db()
+    assert not agglomeration.archived
+    entries = AuditEntry.objects.filter(action="agglomerations.archive").order_by("pk")
+    assert [e.changes["archived"] for e in entries] == [[False, True], [True, False]]

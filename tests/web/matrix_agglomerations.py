@@ -29,8 +29,9 @@ POST_MATRIX: dict = {
     "agglomerations:edit": (A, COORDINATORS),
     "agglomerations:compare": (A_YEAR, "405"),
     "agglomerations:compare-xlsx": (A_YEAR, "405"),
+    "agglomerations:archive": (A, COORDINATORS),
 }
-NOT_GET: set = set()
+NOT_GET: set = {"agglomerations:archive"}
 
 
 def matrix_objects(personas, tmp_path) -> dict:
