@@ -49,7 +49,7 @@ system-deps: ## Debian packages the tests need (Chromium, PostgreSQL, LibreOffic
 	  else echo "Missing Debian packages:$$missing (run 'sudo make system-deps')"; exit 1; fi; \
 	fi
 
-demo: install ## Set up the demo region and serve the app on http://127.0.0.1:8000
+demo: install ## Set up the demo region and serve the app on http://127.0.0.1:8000 (with a job worker)
 	$(KONVERGEN) migrate --no-input -v0
 	$(KONVERGEN) regions load
 	$(KONVERGEN) demo-setup --region $(DEMO_REGION)
@@ -62,10 +62,13 @@ demo: install ## Set up the demo region and serve the app on http://127.0.0.1:80
 	$(KONVERGEN) demo-targets --region $(DEMO_REGION)
 	$(KONVERGEN) demo-plans --region $(DEMO_REGION)
 	$(KONVERGEN) demo-scorecards --region $(DEMO_REGION)
-	$(KONVERGEN) runserver 127.0.0.1:8000
+	$(KONVERGEN) demo-meetings --region $(DEMO_REGION)
+	$(KONVERGEN) portal-publish --region $(DEMO_REGION) --producer "Sekretariat TKPK (demo)"
+	$(KONVERGEN) serve-demo 127.0.0.1:8000
 
-serve: install ## Serve the app without re-seeding
-	$(KONVERGEN) runserver 127.0.0.1:8000
+serve: install ## Serve the app and a job worker without re-seeding
+	$(KONVERGEN) migrate --no-input -v0
+	$(KONVERGEN) serve-demo 127.0.0.1:8000
 
 test: system-deps install test-sqlite test-postgres ## The whole test suite: SQLite (with the browser) and PostgreSQL
 

@@ -59,6 +59,13 @@ INSTALLED_APPS = [
     "konvergen.scorecards",
     "konvergen.reports",
     "konvergen.agglomerations",
+    "konvergen.meetings",
+    "konvergen.dci",
+    "konvergen.portal",
+    "konvergen.api",
+    # Django Ninja (the REST API): listed so its Swagger UI is served from its own static
+    # files rather than a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A user with an authenticator app passes its code before any page (konvergen.accounts).
+    "konvergen.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "konvergen.audit.middleware.AuditContextMiddleware",
@@ -159,8 +168,13 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
-# Background jobs (imports): "thread" in the web process, or "inline" (tests).
-KONVERGEN_JOB_RUNNER = os.environ.get("KONVERGEN_JOB_RUNNER", "thread")
+# Background jobs (imports, linking, recomputes, report generation): "queue" (the durable
+# queue in the database, run by `konvergen worker`), "inline" (tests, commands) or "thread"
+# (a thread of the web process, no worker). See core/jobs.py and docs/operations.md.
+KONVERGEN_JOB_RUNNER = os.environ.get("KONVERGEN_JOB_RUNNER", "queue")
+# Attempts per queued job; a worker silent this many seconds (on another host) has died.
+KONVERGEN_JOB_MAX_ATTEMPTS = int(os.environ.get("KONVERGEN_JOB_MAX_ATTEMPTS", "3"))
+KONVERGEN_JOB_STALE_SECONDS = float(os.environ.get("KONVERGEN_JOB_STALE_SECONDS", "120"))
 # Linkage: how m is set when a model version is trained ("prior" or "em", see
 # docs/linkage.md) and the distance between desa centroids that makes them neighbours.
 KONVERGEN_LINKAGE_M_ESTIMATION = os.environ.get("KONVERGEN_LINKAGE_M_ESTIMATION", "prior")
@@ -175,6 +189,33 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # Failed-login throttling (see konvergen.accounts.throttle).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("KONVERGEN_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("KONVERGEN_LOGIN_FAILURE_WINDOW", "900"))
+# Password-reset requests per e-mail address within the window (4x per client address).
+PASSWORD_RESET_LIMIT = int(os.environ.get("KONVERGEN_PASSWORD_RESET_LIMIT", "3"))
+PASSWORD_RESET_WINDOW_SECONDS = int(os.environ.get("KONVERGEN_PASSWORD_RESET_WINDOW", "3600"))
+# How long a password-reset link works, and an invitation link (konvergen.accounts.tokens).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("KONVERGEN_PASSWORD_RESET_TIMEOUT", "7200"))
+KONVERGEN_INVITATION_DAYS = int(os.environ.get("KONVERGEN_INVITATION_DAYS", "7"))
+
+# E-mail (invitations, password resets). KONVERGEN_EMAIL_BACKEND is "console" (printed by
+# the server: the default without an SMTP host, as in the demo), "file" (one file per
+# message in KONVERGEN_EMAIL_FILE_PATH), "smtp" (the default once KONVERGEN_EMAIL_HOST is
+# set) or a dotted backend path.
+_EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+}
+EMAIL_HOST = os.environ.get("KONVERGEN_EMAIL_HOST", "")
+_email_backend = os.environ.get("KONVERGEN_EMAIL_BACKEND", "smtp" if EMAIL_HOST else "console")
+EMAIL_BACKEND = _EMAIL_BACKENDS.get(_email_backend, _email_backend)
+EMAIL_FILE_PATH = os.environ.get("KONVERGEN_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+EMAIL_PORT = int(os.environ.get("KONVERGEN_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("KONVERGEN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KONVERGEN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("KONVERGEN_EMAIL_TLS", True)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("KONVERGEN_EMAIL_FROM", "Konvergen <konvergen@localhost>")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
@@ -189,6 +230,12 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The DCI social registry API (konvergen.dci, docs/dci.md): our id in message headers, and
+# the Ed25519 private key (PEM file) signing our answers (none: answers are not signed).
+DCI_RECEIVER_ID = os.environ.get("KONVERGEN_DCI_RECEIVER_ID", "konvergen")
+DCI_SIGNING_KEY_FILE = os.environ.get("KONVERGEN_DCI_SIGNING_KEY_FILE", "")
+DCI_SIGNING_KEY_ID = os.environ.get("KONVERGEN_DCI_SIGNING_KEY_ID", "1")
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,13 @@ urlpatterns = [
     path("scorecards/", include("konvergen.scorecards.urls")),
     path("reports/", include("konvergen.reports.urls")),
     path("agglomerations/", include("konvergen.agglomerations.urls")),
+    path("meetings/", include("konvergen.meetings.urls")),
+    # DCI Social Registry API: /registry/sync/search, /registry/sync/txn/status.
+    path("registry/", include("konvergen.dci.urls")),
+    # The public portal (/publik/…) and its CKAN-compatible read API (/api/3/action/…).
+    path("", include("konvergen.portal.urls")),
+    # The REST API for other systems (token per client; docs/api.md).
+    path("api/v1/", include("konvergen.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -106,6 +106,15 @@ FEATURES.update({
     "lp2kd": frozenset({Role.ADMIN, Role.TKPK, Role.TKPK_CHAIR, Role.VIEWER, Role.NATIONAL}),
     "lp2kd_manage": frozenset({Role.ADMIN, Role.TKPK}),
     "lp2kd_approve": frozenset({Role.ADMIN, Role.TKPK_CHAIR}),
+    # Publishing a kab/kota's aggregates on the public portal (opt-in, by its secretariat).
+    "portal_manage": frozenset({Role.ADMIN, Role.TKPK}),
+    # Inviting and managing the users of a region (``may_manage_user``, ``grantable_roles``).
+    "users_manage": frozenset({Role.ADMIN, Role.TKPK}),
+    # The TKPK's meetings (coordination, plenary, technical, evaluation) with their
+    # decisions: read by the coordination team and leadership, kept by the secretariat.
+    "meetings": frozenset({Role.ADMIN, Role.TKPK, Role.TKPK_CHAIR, Role.VIEWER,
+                           Role.NATIONAL}),
+    "meetings_manage": frozenset({Role.ADMIN, Role.TKPK}),
 })
 
 #: Roles that see personal data inside their scope because their work needs it.
@@ -601,6 +610,84 @@ def access_agglomeration(user, agglomeration_id: int, *, manage: bool = False):
             user, [m.region_id for m in agglomeration.members.all()]):
         raise Http404(NOT_FOUND)
     return agglomeration
+
+
+#: Roles only a country-wide manager (a superuser) may grant: a regional secretariat never
+#: creates administrators or national coordinators.
+COUNTRY_ONLY_ROLES = frozenset({Role.ADMIN, Role.NATIONAL})
+
+
+def user_manage_scopes(user) -> list[str]:
+    """Regions whose users ``user`` manages (secretariat, administrators)."""
+    return scope_codes(user, feature="users_manage")
+
+
+def grantable_roles(user) -> list[str]:
+    """Roles ``user`` may grant inside its management scope: every role for a country-wide
+    manager, every role but administrator and national coordinator for the others."""
+    scopes = user_manage_scopes(user)
+    if not scopes:
+        return []
+    if WHOLE_COUNTRY in scopes:
+        return list(Role.values)
+    return [r for r in Role.values if r not in COUNTRY_ONLY_ROLES]
+
+
+def users_q(user) -> Q:
+    """Users the manager sees on the user pages: those holding an assignment inside the
+    manager's scope (every user for a country-wide manager)."""
+    from django.db.models import Exists, OuterRef
+
+    scopes = user_manage_scopes(user)
+    if not scopes:
+        return Q(pk__in=[])
+    if WHOLE_COUNTRY in scopes:
+        return ALL_ROWS
+    return Q(Exists(RoleAssignment.objects.filter(user=OuterRef("pk")).filter(
+        scope_q(scopes, "region__code"))))
+
+
+def may_manage_user(manager, target, *, held: Iterable[str | None] | None = None) -> bool:
+    """May ``manager`` change ``target`` (roles, active, invitation)? Only when every one of
+    the target's assignments lies inside the manager's scope: a kabupaten secretariat cannot
+    change a colleague who also works for the province, nor a superuser. Services ask this
+    too, so a crafted request cannot reach another region's user. ``held``: the target's
+    assignment region codes when already loaded (a list page), else they are read."""
+    scopes = user_manage_scopes(manager)
+    if not scopes:
+        return False
+    if WHOLE_COUNTRY in scopes:
+        return True
+    if target.is_superuser:
+        return False
+    if held is None:
+        held = RoleAssignment.objects.filter(user=target).values_list("region_id", flat=True)
+    held = list(held)
+    return bool(held) and all(code is not None and covers_any(scopes, code) for code in held)
+
+
+def may_grant(manager, role: str, region_code: str | None) -> bool:
+    """May ``manager`` give someone ``role`` over ``region_code`` (``None``: the whole
+    country)? The role must be grantable and the region inside the manager's scope."""
+    scopes = user_manage_scopes(manager)
+    if role not in grantable_roles(manager):
+        return False
+    if region_code is None:
+        return WHOLE_COUNTRY in scopes
+    return covers_any(scopes, region_code)
+
+
+def access_managed_user(user, user_id: int):
+    """A user shown on the manager's user pages (``users_q``), else Http404 (the same as
+    for a user that does not exist). Whether the manager may change them is
+    ``may_manage_user``: others are shown read-only."""
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    try:
+        return model.objects.filter(users_q(user)).get(pk=user_id)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
 
 
 def access_custom_scorecard(user, scorecard_id: int, *, manage: bool = False):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from konvergen.accounts.models import RoleAssignment, User
+from konvergen.accounts.models import RoleAssignment, TotpDevice, User
 from konvergen.core.admin import AuditedModelAdmin
 
 
@@ -39,3 +39,17 @@ class RoleAssignmentAdmin(AuditedModelAdmin):
     list_display = ("user", "role", "region", "organisation", "personal_data")
     list_filter = ("role",)
     autocomplete_fields = ("region", "user")
+
+
+@admin.register(TotpDevice)
+class TotpDeviceAdmin(AuditedModelAdmin):
+    """Administrators switch off a user's two-factor sign-in (a lost phone) by deleting
+    the device; the secret is never shown."""
+
+    list_display = ("user", "confirmed_at", "created_at")
+    search_fields = ("user__username",)
+    fields = ("user", "confirmed_at", "created_at")
+    readonly_fields = ("user", "confirmed_at", "created_at")
+
+    def has_add_permission(self, request):
+        return False

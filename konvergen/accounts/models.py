@@ -113,3 +113,41 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class TotpDevice(models.Model):
+    """A user's authenticator app (TOTP, RFC 6238): optional second factor at sign-in.
+
+    Enrolment writes an unconfirmed device; it protects sign-ins only once the user has
+    typed a code from the app (``confirmed_at``). ``last_step`` is the time step of the
+    last accepted code, so one code cannot be used twice."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="totp_device",
+        verbose_name=_("user"),
+    )
+    secret = models.CharField(_("secret"), max_length=64)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    last_step = models.BigIntegerField(_("last time step used"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")
+
+    def __str__(self) -> str:
+        return f"TOTP {self.user_id}"
+
+
+class PasswordResetRequest(models.Model):
+    """Password-reset requests, counted to throttle them (whether or not the address
+    belongs to an account, so the limit tells nothing about who has one)."""
+
+    email = models.CharField(max_length=254, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.email} @ {self.at:%Y-%m-%d %H:%M}"

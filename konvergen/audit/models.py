@@ -35,6 +35,9 @@ class AuditEntry(models.Model):
     region_code = models.CharField(_("region"), max_length=13, blank=True, db_index=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    #: A view or an export of data (an API read, a download of personal data), not a
+    #: change: kept for accountability, but no reason to recompute a cached page.
+    is_read = models.BooleanField(_("read only"), default=False)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -43,8 +46,9 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit entries")
         ordering = ["-at", "-id"]
         indexes = [
-            # The newest change of a region in one index step (``selectors.change_stamp``).
-            models.Index(fields=["region_code", "id"], name="audit_region_newest"),
+            # The newest change (not read) of a region in one index step
+            # (``selectors.change_stamp``).
+            models.Index(fields=["region_code", "is_read", "id"], name="audit_region_changed"),
         ]
 
     def __str__(self) -> str:

@@ -9,13 +9,14 @@ def change_stamp(*region_codes: str) -> str:
 
     Every change in Konvergen writes an audit row in the same transaction, with the region
     it concerns: plans and reports, targets and indicator values, organisations, and the
-    convergence refreshes. So a page computed from a region's data can be cached under this
-    stamp and is recomputed after any change. One index step per region (``region_code``,
-    ``id``); the entry's time is part of the stamp because SQLite reuses the ids of
-    rolled-back rows."""
+    convergence refreshes. Entries of reads (``is_read``: API reads, views and exports) do
+    not count. So a page computed from a region's data can be cached under this stamp and
+    is recomputed after any change. One index step per region (``region_code``,
+    ``is_read``, ``id``); the entry's time is part of the stamp because SQLite reuses the
+    ids of rolled-back rows."""
     parts = []
     for code in region_codes:
-        newest = (AuditEntry.objects.filter(region_code=code).order_by("-id")
+        newest = (AuditEntry.objects.filter(region_code=code, is_read=False).order_by("-id")
                   .values_list("id", "at").first())
         parts.append(f"{newest[0]}@{newest[1].timestamp()}" if newest else "-")
     return ",".join(parts)

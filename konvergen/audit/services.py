@@ -21,6 +21,14 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def is_read_action(action: str) -> bool:
+    """Actions that name a view, an export or a download of data are reads by convention
+    (``personal_data.family_view``, ``plans.export_e81``, ``meetings.minutes_download``)."""
+    verb = action.rsplit(".", 1)[-1]
+    return (action.startswith("personal_data.") or verb.startswith(("export", "download"))
+            or verb.endswith(("_view", "_export", "_download")))
+
+
 def audit_record(
     *,
     actor,
@@ -31,9 +39,11 @@ def audit_record(
     object_repr: str = "",
     region_code: str = "",
     changes: dict | None = None,
+    read: bool = False,
 ) -> AuditEntry:
     """Append one audit row. ``actor`` is a user or None for system jobs (then named by
-    ``changes['command']`` or similar)."""
+    ``changes['command']`` or similar). ``read`` marks a view or an export of data rather
+    than a change (cached pages are not recomputed for it)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -50,6 +60,7 @@ def audit_record(
         region_code=region_code,
         changes=_jsonable(changes or {}),
         ip_address=current_ip.get(),
+        is_read=read or is_read_action(action),
     )
 
 

@@ -19,3 +19,7 @@ class ConvergenceConfig(AppConfig):
         program_hooks.register_after_change(convergence_refresh_after_change)
         registry_hooks.register_after_import(
             convergence_refresh_after_import, order=registry_hooks.CONVERGENCE)
+        from konvergen.convergence import home
+        from konvergen.core import home as core_home
+
+        core_home.register("convergence", home.panel, order=80)

@@ -81,6 +81,20 @@ def totals_many(parent_code: str, codes: list[str], year: int) -> dict:
     return {"runs": runs, "totals": {row["region_code"]: row for row in rows}}
 
 
+def hierarchy_figures(code: str, year: int) -> dict:
+    """The totals of ``code`` and of every region below it, and their per-need rows, for
+    ``year`` (three queries whatever the number of regions): what the public portal
+    protects as one set of tables."""
+    runs = runs_for(code, year)
+    where = Q(region_code=code) | Q(region_code__startswith=code + ".")
+    regions = _summed(RegionConvergence, runs, where, ["region_code", "level"],
+                      ["families", "target_families", "reached_families",
+                       "unreached_families"]) if runs else []
+    needs = _summed(NeedConvergence, runs, where, ["region_code", "indicator"],
+                    ["target_deprived", "target_covered"]) if runs else []
+    return {"runs": runs, "regions": regions, "needs": needs}
+
+
 def region_figures(code: str, year: int) -> dict:
     """The totals of ``code``, its child regions' rows, per-need and per-programme rows."""
     runs = runs_for(code, year)

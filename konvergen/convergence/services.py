@@ -130,7 +130,8 @@ def target_rules_set(
                 "inherited_from": [before.owner, after.owner],
             },
         )
-    jobs.start(_refresh_job, region.code, getattr(acting_user, "pk", None))
+    jobs.start(_refresh_job, region.code, getattr(acting_user, "pk", None),
+               kind="convergence.refresh", region_code=region.code)
     return rules
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from konvergen.accounts import access
+from konvergen.audit.services import audit_record
 from konvergen.convergence import selectors, services
 from konvergen.convergence.forms import PlanForm, TargetRulesForm
 from konvergen.core.xlsx import xlsx_response
@@ -204,6 +205,10 @@ def worklist(request, code: str):
     personal = access.can_view_personal_data(request.user, code)
     total = rows.count()
     page = list(_worklist_rows(rows[:WORKLIST_PAGE], runs, labels, personal))
+    if personal:
+        audit_record(actor=request.user, action="personal_data.worklist_view", obj=region,
+                     region_code=code, changes={"year": year, "need": need or "",
+                                                "rows": len(page)})
     need_options = [(c, labels.get(c, c)) for r in runs[:1] for c in r.config["need_codes"]]
     programmes = _plan_programmes(request.user, code, need)
     plan_form = None
@@ -346,4 +351,7 @@ def worklist_xlsx(request, code: str):
         for r in _worklist_rows(rows.iterator(chunk_size=2000), runs, labels, personal)
     )
     name = f"worklist-{code}-{year or ''}{'-' + need if need else ''}.xlsx"
+    if personal:
+        audit_record(actor=request.user, action="personal_data.worklist_export", obj=_region,
+                     region_code=code, changes={"year": year, "need": need or ""})
     return xlsx_response(name, WORKLIST_HEADERS, data, sheet=_("Worklist"))

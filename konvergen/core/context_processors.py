@@ -18,8 +18,10 @@ NAVIGATION = [
     ("plans", "plans:index", _("Action plans")),
     ("scorecards", "scorecards:index", _("Scorecards")),
     ("lp2kd", "reports:index", _("Annual report (LP2KD)")),
+    ("meetings", "meetings:index", _("TKPK meetings")),
     ("agglomerations", "agglomerations:index", _("Agglomerations")),
     ("welfare_settings", "welfare:settings-index", _("Needs settings")),
+    ("users_manage", "accounts:users", _("Users")),
     ("audit", "audit:list", _("Audit log")),
     ("admin_site", "admin:index", _("Administration")),
 ]

@@ -1,7 +1,9 @@
-"""Model pieces several apps share (abstract only: core owns no table)."""
+"""Model pieces several apps share, and the background job queue (``Job``, see ``jobs.py``)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class StepEvent(models.Model):
@@ -19,3 +21,49 @@ class StepEvent(models.Model):
     class Meta:
         abstract = True
         ordering = ["at", "id"]
+
+
+class Job(models.Model):
+    """One background job: a function named by its dotted path with JSON arguments, queued in
+    the database and run by ``konvergen worker`` (``core.jobs``). ``kind`` and
+    ``region_code`` say what it computes for which region, so pages can tell when the
+    figures they show come from before a failed recompute."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(max_length=100)
+    func = models.CharField(max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    region_code = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    max_attempts = models.PositiveSmallIntegerField(default=3)
+    #: Not claimed before this time (the back-off between attempts).
+    run_after = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    #: ``host:pid:token`` of the worker running it (blank when not running).
+    worker = models.CharField(max_length=120, blank=True)
+    #: The last attempt's traceback, or why the worker was lost.
+    error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "run_after"], name="core_job_claim"),
+            models.Index(fields=["region_code", "kind"], name="core_job_region_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"job {self.pk} {self.kind} {self.status}"
+
+    @property
+    def reason(self) -> str:
+        """The last line of the error (the exception and its message)."""
+        lines = [line for line in self.error.strip().splitlines() if line.strip()]
+        return lines[-1].strip()[:300] if lines else ""

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from konvergen.audit.services import audit_record
+from konvergen.core import jobs
 from konvergen.linkage import hooks, register_source
 from konvergen.linkage.engine import columns
 from konvergen.linkage.engine.link import link_list
@@ -280,6 +281,17 @@ def beneficiary_list_link(list_id: int, acting_user_id: int | None = None) -> No
                      "decisions_kept": kept},
         )
     hooks.rows_changed(list_id=blist.pk, acting_user=acting, trigger="link")
+
+
+def beneficiary_list_link_failed(list_id: int, acting_user_id: int | None = None, *,
+                                 error: str) -> None:
+    """The queue gave up on linking a list (e.g. its worker died on the last attempt)."""
+    BeneficiaryList.objects.filter(
+        pk=list_id, status__in=[BeneficiaryList.Status.QUEUED, BeneficiaryList.Status.RUNNING]
+    ).update(status=BeneficiaryList.Status.FAILED, error=error[-5000:])
+
+
+jobs.register_failure_handler(beneficiary_list_link, beneficiary_list_link_failed)
 
 
 def _store_rows(blist, rows: pa.Table) -> int:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from konvergen.accounts import access
+from konvergen.audit.services import audit_record
 from konvergen.core.uploads import save_upload
 from konvergen.linkage import duplicates, labels, selectors, services
 from konvergen.linkage.forms import ListUploadForm, RetrainForm, ThresholdsForm
@@ -73,7 +74,8 @@ def list_upload(request):
             unit=form.cleaned_data["unit"],
             acting_user=request.user,
         )
-        jobs.start(services.beneficiary_list_link, blist.pk)
+        jobs.start(services.beneficiary_list_link, blist.pk, kind="linkage.link",
+                   region_code=dataset.region_id)
         return redirect("linkage:list", list_id=blist.pk)
     return render(request, "linkage/upload.html", {"form": form})
 
@@ -102,7 +104,8 @@ def list_relink(request, list_id: int):
         messages.info(request, _("The list is already being linked."))
         return redirect("linkage:list", list_id=blist.pk)
     services.beneficiary_list_relink_request(blist=blist, acting_user=request.user)
-    jobs.start(services.beneficiary_list_link, blist.pk, request.user.pk)
+    jobs.start(services.beneficiary_list_link, blist.pk, request.user.pk, kind="linkage.link",
+               region_code=blist.dataset.region_id)
     return redirect("linkage:list", list_id=blist.pk)
 
 
@@ -125,6 +128,8 @@ def list_status(request, list_id: int):
 def list_result_csv(request, list_id: int):
     """The contract: row_number, id_individu, match_probability, status (after review)."""
     blist = access.access_beneficiary_list(request.user, list_id)
+    audit_record(actor=request.user, action="personal_data.list_result_export", obj=blist,
+                 region_code=blist.dataset.region_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="hasil-tautan-{blist.pk}.csv"'
     writer = csv.writer(response)
@@ -147,6 +152,9 @@ def review_queue(request, list_id: int):
         raise Http404(access.NOT_FOUND)
     rows = blist.rows.filter(status=status).select_related("person").order_by("row_number")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    audit_record(actor=request.user, action="personal_data.list_rows_view", obj=blist,
+                 region_code=blist.dataset.region_id,
+                 changes={"status": status, "page": page.number})
     return render(
         request,
         "linkage/queue.html",
@@ -199,6 +207,9 @@ def row_review(request, list_id: int, row_number: int):
             if following and request.POST.get("action") != "undo":
                 return redirect("linkage:row", list_id=list_id, row_number=following)
         return redirect("linkage:row", list_id=list_id, row_number=row_number)
+    audit_record(actor=request.user, action="personal_data.list_row_view",
+                 obj=row.beneficiary_list, region_code=row.beneficiary_list.dataset.region_id,
+                 changes={"row": row.row_number})
     ids = [c.get("person_id") for c in row.candidates]
     persons = {
         p.source_id: p

@@ -21,12 +21,17 @@ def register_after_change(func: AfterChange) -> None:
 
 
 def _run(region_code: str) -> None:
+    failed: Exception | None = None
     for func in list(_AFTER_CHANGE):
         try:
             func(region_code=region_code)
-        except Exception:
+        except Exception as exc:
             log.exception("after-change hook %s for %s failed", func.__name__, region_code)
+            failed = failed or exc
+    if failed is not None and jobs.in_worker():
+        # In the worker the job fails (and is retried), so the dashboard can say so.
+        raise failed
 
 
 def changed(*, region_code: str) -> None:
-    jobs.start(_run, region_code)
+    jobs.start(_run, region_code, kind="programs.after_change", region_code=region_code)

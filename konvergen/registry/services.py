@@ -98,7 +98,9 @@ def dataset_authority_set(*, dataset: Dataset, order: list[str], acting_user) ->
                      region_code=dataset.region_id,
                      changes={"authority": {"before": before, "after": list(order)}})
         user_id = getattr(acting_user, "pk", None)
-        transaction.on_commit(lambda: jobs.start(register_refresh, dataset.pk, user_id))
+        transaction.on_commit(lambda: jobs.start(register_refresh, dataset.pk, user_id,
+                                                  kind="register.refresh",
+                                                  region_code=dataset.region_id))
     return dataset
 
 
@@ -281,6 +283,11 @@ def import_job_run(job_id: int) -> None:
     """Run a queued import job, recording its stage and progress (outside the import's own
     transaction, so the browser can follow it)."""
     job = ImportJob.objects.select_related("dataset", "created_by").get(pk=job_id)
+    if job.status in (ImportJob.Status.DONE, ImportJob.Status.UNCHANGED):
+        return  # a queued job runs at least once: this one already finished
+    # Started before and interrupted (its worker died) or failed: run again. The snapshot is
+    # one transaction, so either nothing of it was written or all of it.
+    resumed = job.status in (ImportJob.Status.RUNNING, ImportJob.Status.FAILED)
 
     def progress(stage: str, pct: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(
@@ -309,11 +316,29 @@ def import_job_run(job_id: int) -> None:
         if not isinstance(exc, RegisterImportError):
             raise
         return
+    own = (resumed and outcome.unchanged and outcome.snapshot is not None
+           and outcome.snapshot.created_at >= job.created_at)
+    if own:
+        # An earlier attempt committed this snapshot, then stopped before the work after it
+        # (welfare, convergence) was done: do that work now.
+        progress("computing", 95)
+        hooks.run_after_import(snapshot=outcome.snapshot, acting_user=job.created_by)
     ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportJob.Status.UNCHANGED if outcome.unchanged else ImportJob.Status.DONE,
+        status=ImportJob.Status.UNCHANGED if outcome.unchanged and not own
+        else ImportJob.Status.DONE,
         snapshot=outcome.snapshot,
         progress=100,
         stage="done",
         finished_at=timezone.now(),
         result=outcome.summary,
     )
+
+
+def import_job_failed(job_id: int, *, error: str) -> None:
+    """The queue gave up on an import job (e.g. its worker died on the last attempt)."""
+    ImportJob.objects.filter(pk=job_id).exclude(
+        status__in=[ImportJob.Status.DONE, ImportJob.Status.UNCHANGED]
+    ).update(status=ImportJob.Status.FAILED, error=error[-5000:], finished_at=timezone.now())
+
+
+jobs.register_failure_handler(import_job_run, import_job_failed)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from konvergen.accounts import access
+from konvergen.audit.services import audit_record
 from konvergen.core.uploads import save_upload
 from konvergen.core.xlsx import xlsx_response
 from konvergen.programs import selectors as program_selectors
@@ -102,7 +103,7 @@ def import_new(request):
             },
             acting_user=request.user,
         )
-        jobs.start(import_job_run, job.pk)
+        jobs.start(import_job_run, job.pk, kind="register.import", region_code=region.code)
         return redirect("registry:import-job", job_id=job.pk)
     return render(request, "registry/import_form.html", {"form": form})
 
@@ -220,6 +221,10 @@ def snapshot_diff_xlsx(request, snapshot_id: int, kind: str):
     columns = DIFF_COLUMNS["person" if kind.startswith("persons") else "family"]
     if not access.can_view_personal_data(request.user, dataset.region_id):
         rows = [_mask_diff_row(kind, row) for row in rows]
+    else:
+        audit_record(actor=request.user, action="personal_data.snapshot_diff_export",
+                     obj=snapshot, region_code=dataset.region_id,
+                     changes={"kind": kind, "rows": len(rows)})
     return xlsx_response(f"{kind}-snapshot-{snapshot.pk}.xlsx", columns, rows)
 
 
@@ -269,6 +274,12 @@ def family_search(request):
             _("Address"),
             _("Desil"),
         ]
+        # The search terms may be a NIK or a name: only their presence is recorded.
+        scopes = access.scope_codes(user, feature="register")
+        where = desa if desa and access.covers_any(scopes, desa) else (scopes or [""])[0]
+        audit_record(actor=request.user, action="personal_data.family_export",
+                     object_type="registry.family", region_code=where[:13],
+                     changes={"query": bool(q), "desa": desa[:13]})
         return xlsx_response("keluarga.xlsx", headers, rows)
     page = Paginator(families, 50).get_page(request.GET.get("page"))
     names = dict(
@@ -307,6 +318,12 @@ def family_detail(request, family_id: int):
                       if record.snapshot_id == family.last_snapshot_id else record.snapshot_id)
     members = selectors.family_members(family, record.snapshot_id)
     region = Region.objects.filter(code=record.region_code).select_related("parent").first()
+    if personal:
+        # Who opened which family's profile: the id only, no name or number.
+        audit_record(actor=request.user, action="personal_data.family_view",
+                     object_type="registry.family", object_id=str(family.pk),
+                     object_repr=f"#{family.pk}", region_code=family.region_code,
+                     changes={"snapshot": record.snapshot_id})
     if not personal:
         for m in members:
             m.name, m.nik = access.mask_name(m.name), access.mask_nik(m.nik)

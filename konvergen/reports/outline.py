@@ -138,9 +138,10 @@ INSTITUTION = _(
     "[The decree (SK) establishing the TKPK of {region}, its chair, secretariat and working "
     "groups.] The organisations taking part in the coordination are counted below.")
 MEETINGS = _(
-    "[The coordination meetings (rakor) held in {year}, their dates and decisions.] The "
-    "organisations report their realisation every quarter; the table shows who reported on "
-    "time.")
+    "The TKPK of {region} held the meetings listed below in {year}: coordination meetings "
+    "(rakor), plenary meetings, technical or working-group meetings and evaluation meetings, "
+    "with their main decisions. The organisations report their realisation every quarter; "
+    "the last table shows who reported on time.")
 MUSDES = _(
     "The target register is verified in village deliberations (musdes/muskel): villages "
     "propose new families, corrections and deactivations, the social affairs agency validates "
@@ -211,7 +212,7 @@ DEFAULT: tuple[ChapterSpec, ...] = (
         section(pgettext_lazy("outline", "The TKPK and its members"),
                 text(INSTITUTION), table("stakeholders")),
         section(pgettext_lazy("outline", "Coordination meetings and reporting"), text(MEETINGS),
-                table("reporting_compliance")),
+                table("meetings_held"), table("reporting_compliance")),
         section(pgettext_lazy("outline", "Village deliberations and data verification"),
                 text(MUSDES),
                 table("musdes_cycles")),

@@ -377,7 +377,8 @@ def report_generate(*, report: Report, acting_user) -> Generation:
                                                created_by=_user(acting_user))
         audit_record(actor=acting_user, action="reports.generate", obj=report,
                      region_code=report.region_id, changes={"generation": generation.pk})
-        jobs.start(generation_run, generation.pk)
+        jobs.start(generation_run, generation.pk, kind="reports.generate",
+                   region_code=report.region_id)
     generation.refresh_from_db()  # done already when the job ran inline
     return generation
 
@@ -450,6 +451,17 @@ def generation_run(generation_id: int) -> None:
                                   "seconds": generation.seconds})
 
 
+def generation_run_failed(generation_id: int, *, error: str) -> None:
+    """The queue gave up on a generation (its worker died on the last attempt): the page
+    shows it failed instead of running for ever."""
+    Generation.objects.filter(
+        pk=generation_id, status__in=[Generation.Status.QUEUED, Generation.Status.RUNNING]
+    ).update(status=Generation.Status.FAILED, error=error[-5000:], finished_at=timezone.now())
+
+
+jobs.register_failure_handler(generation_run, generation_run_failed)
+
+
 def _published(generation: Generation, checksums: dict) -> None:
     report = Report.objects.select_for_update().get(pk=generation.report_id)
     if report.state != State.APPROVED:  # returned meanwhile: keep the files, publish nothing
@@ -513,7 +525,8 @@ def report_step(*, report: Report, action: str, note: str = "", acting_user) -> 
                          region_code=report.region_id,
                          changes={**changes, "generation": generation.pk,
                                   "edition": report.edition_id})
-            jobs.start(generation_run, generation.pk)
+            jobs.start(generation_run, generation.pk, kind="reports.publish",
+                       region_code=report.region_id)
             return Report.objects.get(pk=report.pk)  # published already when run inline
         now, user = timezone.now(), _user(acting_user)
         fields = ["state", "updated_at"]

@@ -46,7 +46,7 @@ class CustomScorecardForm(forms.Form):
                                         required=False, initial=True)
 
 
-def _source_choices(peers: str) -> list[tuple[str, str]]:
+def _source_choices(peers: str) -> list[tuple[str, object]]:
     from konvergen.scorecards import sources
 
     return [("", "—")] + [(s.key, s.label) for s in sources.sources_for(peers)]
@@ -72,8 +72,9 @@ class CriterionForm(forms.Form):
         from konvergen.scorecards import sources
 
         super().__init__(*args, **kwargs)
-        self.fields["source"].choices = _source_choices(peers)
-        self.fields["rule"].choices = [("", "—"), *sources.RULE_LABELS.items()]
+        self.fields["source"].choices = _source_choices(peers)  # type: ignore[attr-defined]
+        self.fields["rule"].choices = [  # type: ignore[attr-defined]
+            ("", "—"), *sources.RULE_LABELS.items()]
 
     @property
     def filled(self) -> bool:

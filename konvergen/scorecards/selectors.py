@@ -347,7 +347,7 @@ def custom_result(custom, year: int, quarter: int, *, today: dt.date | None = No
                   if s != NO_STRATEGY and won.get(s)]
     else:
         won = engine.awards(rows, custom.top)
-        awards = [(g, str(kinds.get(g, g or _("All"))), won[g]) for g in sorted(
+        awards = [(g, kinds.get(g or "", str(g or _("All"))), won[g]) for g in sorted(
             won, key=lambda g: str(g)) if won[g]]
         if any(sources.CATALOGUE[c.source].plan for c in criteria):
             present = {s for tags in facts.plans.values() for s in tags}

@@ -97,7 +97,8 @@ def _clean_criteria(peers: str, rows: list[dict]) -> list[dict]:
         raise ValidationError(_("A scorecard needs at least one criterion."), code="criteria")
     indicators = {i.code: i for i in Indicator.objects.filter(
         code__in=[r.get("parameter") or "" for r in rows])}
-    clean, keys = [], set()
+    clean: list[dict] = []
+    keys: set[str] = set()
     for number, row in enumerate(rows, start=1):
         source = sources.CATALOGUE.get(row.get("source") or "")
         if source is None or source.peers != peers:
@@ -128,19 +129,17 @@ def _clean_criteria(peers: str, rows: list[dict]) -> list[dict]:
                 "“lower is better”."))
         if rule not in (engine.MINMAX, engine.ACHIEVEMENT):
             polarity = ""
-        weight = row.get("weight")
         try:
-            weight = float(weight)
+            weight = float(row.get("weight"))  # type: ignore[arg-type]
         except (TypeError, ValueError):
             weight = -1.0
         if not weight >= 0 or weight > 1000:
             raise _criterion_error(number, "weight", _("give a number from 0 to 1000."))
-        cap = row.get("cap")
-        if cap in ("", None) or rule not in engine.CAPPED_RULES:
-            cap = None
-        else:
+        given = row.get("cap")
+        cap: float | None = None
+        if given not in ("", None) and rule in engine.CAPPED_RULES:
             try:
-                cap = float(cap)
+                cap = float(given)  # type: ignore[arg-type]
             except (TypeError, ValueError):
                 cap = 0.0
             if not cap > 0:

@@ -14,3 +14,7 @@ class VerificationConfig(AppConfig):
 
         hooks.register_after_import(apply_local_decisions_after_import,
                                     order=hooks.LOCAL_DECISIONS)
+        from konvergen.core import home as core_home
+        from konvergen.verification import home
+
+        core_home.register("verification", home.panel, order=20)

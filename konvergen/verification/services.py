@@ -239,7 +239,9 @@ def proposal_transition(*, proposal: Proposal, action: str, note: str = "",
             local_decisions_apply(dataset=dataset, acting_user=acting_user)
             # The figures (welfare, convergence) follow in the background.
             user_id = getattr(acting_user, "pk", None)
-            transaction.on_commit(lambda: jobs.start(register_refresh, dataset.pk, user_id))
+            transaction.on_commit(lambda: jobs.start(register_refresh, dataset.pk, user_id,
+                                                      kind="register.refresh",
+                                                      region_code=dataset.region_id))
     return proposal
 
 

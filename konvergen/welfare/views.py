@@ -195,7 +195,8 @@ def settings_edit(request, code: str):
             rule_form.add_error(None, str(exc))
         else:
             if request.POST.get("recompute"):
-                jobs.start(_recompute, region.code, request.user.pk)
+                jobs.start(_recompute, region.code, request.user.pk, kind="welfare.recompute",
+                           region_code=region.code)
             return redirect(f"{request.path}?year={year}&saved=1")
     return render(
         request,

@@ -1,6 +1,7 @@
 """Fixtures of the LP2KD tests: Kabupaten Bandung with a small register, official figures
 and targets, two agencies' action plans with realisation, a programme that reaches a
-family (so the convergence of 2026 is computed) and a village deliberation."""
+family (so the convergence of 2026 is computed), a village deliberation and the TKPK's
+meetings."""
 
 import datetime as dt
 from decimal import Decimal
@@ -75,13 +76,16 @@ def programme_reaching(personas, family_source_id: str = "P001"):
 @pytest.fixture
 def bandung_data(personas, tiny_register, tmp_path):
     """Everything the default outline reads, for Kabupaten Bandung 2026."""
+    from tests.meetings.fixtures import held_meetings
     from tests.verification.fixtures import matrix_objects
 
     figures = official_figures(personas)
     plans = action_plans(personas)
     programme = programme_reaching(personas)
     matrix_objects(personas, tmp_path)
-    return {**figures, "plans": plans, "programme": programme, "snapshot": tiny_register}
+    meetings = held_meetings(personas)
+    return {**figures, "plans": plans, "programme": programme, "snapshot": tiny_register,
+            "meetings": meetings}
 
 
 @pytest.fixture

@@ -52,6 +52,7 @@ def test_the_demo_region_produces_an_lp2kd_with_every_chapter_filled(personas, t
                  "--year", YEAR)
     call_command("demo-targets", "--region", "32.04")
     call_command("demo-plans", "--region", "32.04", "--year", YEAR)
+    call_command("demo-meetings", "--region", "32.04", "--year", YEAR)
     assert _load_kecamatan_boundaries("32.04") >= 30
     _hold_a_village_deliberation(personas, tmp_path)
 
@@ -76,6 +77,9 @@ def test_the_demo_region_produces_an_lp2kd_with_every_chapter_filled(personas, t
     filled = [t for c in document.chapters for s in c.sections for t in s.blocks
               if isinstance(t, Table)]
     assert all(t.rows for t in filled)
+    meetings = next(t for s in document.chapters[5].sections for t in s.blocks
+                    if isinstance(t, Table) and t.source == "Catatan rapat TKPK (Konvergen)")
+    assert len(meetings.rows) == 6 and meetings.rows[0][1] == "Rapat pleno"
     maps = [b for c in document.chapters for s in c.sections for b in s.blocks
             if isinstance(b, Map)]
     assert len(maps) == 1 and len(maps[0].features) >= 30

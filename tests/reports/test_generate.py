@@ -153,7 +153,13 @@ def test_governance_tables_come_from_the_plans_and_the_villages(document):
     obstacles = _table(document, "Permasalahan")
     assert ["Dinsos", "2", "Data penerima belum padan.", "Verifikasi ulang bersama desa."] in [
         list(r) for r in obstacles.rows]
-    compliance = _rows(_table(document, "Rapat Koordinasi dan Pelaporan"))
+    meetings, reporting = [b for b in _section(document, "Rapat Koordinasi dan Pelaporan").blocks
+                           if isinstance(b, Table)]
+    assert [r[2] for r in meetings.rows] == [
+        "Rapat Pleno Penetapan Sasaran", "Rapat Koordinasi Triwulan I",
+        "Rapat Koordinasi Triwulan II", "Rapat Evaluasi Tahunan"]
+    assert meetings.source == "Catatan rapat TKPK (Konvergen)"
+    compliance = _rows(reporting)
     assert list(compliance) == ["I", "II", "III", "IV"]
     scorecard = _table(document, "Kinerja Perangkat Daerah dan Mitra")
     assert {r[1] for r in scorecard.rows} >= {"Dinas Sosial", "Dinas Kesehatan"}

@@ -335,3 +335,15 @@ def test_publishing_that_fails_leaves_the_report_approved(personas, report, fast
     assert failed.status == Generation.Status.FAILED and "disk full" in failed.error
     assert not AuditEntry.objects.filter(action="reports.publish").exists()
     assert Report.objects.get(pk=report.pk).state == State.APPROVED
+
+
+def test_a_generation_the_queue_gave_up_on_shows_failed(personas):
+    """The worker died on the last attempt: the generation is failed, not running."""
+    from konvergen.reports.models import Generation, Report
+    from konvergen.reports.services import generation_run_failed
+
+    report = Report.objects.create(region=personas.bandung, year=2026)
+    generation = Generation.objects.create(report=report, status=Generation.Status.RUNNING)
+    generation_run_failed(generation.pk, error="The worker w1 stopped while running this job")
+    generation.refresh_from_db()
+    assert generation.status == Generation.Status.FAILED and "w1" in generation.error

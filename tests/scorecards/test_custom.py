@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from python_calamine import CalamineWorkbook
 
 from konvergen.audit.models import AuditEntry
@@ -220,7 +220,7 @@ def test_pages_define_show_export_and_archive(personas):
     response = client.post(new, {**form, "c-1-rule": "to_best"})
     card = CustomScorecard.objects.get()
     assert response.status_code == 302 and response.url == reverse(
-        "scorecards:custom", args=[card.pk, dt.date.today().year])
+        "scorecards:custom", args=[card.pk, timezone.localdate().year])
     shown = client.get(reverse("scorecards:custom", args=[card.pk, YEAR]) + "?quarter=2")
     assert shown.status_code == 200
     html = shown.content.decode()

@@ -7,7 +7,12 @@ with the whole country, and no page opens wider for them than the role allows.""
 from django.urls import reverse
 
 from tests.agglomerations.conftest import load_jawa_tengah, make_user
-from tests.web.test_permission_matrix import MATRIX, POST_MATRIX, objects  # noqa: F401
+from tests.web.test_permission_matrix import (  # noqa: F401
+    MATRIX,
+    POST_MATRIX,
+    QUERY,
+    objects,
+)
 
 
 def test_wider_national_scopes_get_what_one_province_gets(personas, objects):  # noqa: F811
@@ -21,7 +26,9 @@ def test_wider_national_scopes_get_what_one_province_gets(personas, objects):  #
     failures = []
     for method, matrix in (("get", MATRIX), ("post", POST_MATRIX)):
         for name, (kwargs, _allowed) in sorted(matrix.items()):
-            url = reverse(name, kwargs={k: objects.get(v, v) for k, v in kwargs.items()})
+            query = kwargs.get(QUERY)
+            url = reverse(name, kwargs={k: objects.get(v, v) for k, v in kwargs.items()
+                                        if k != QUERY}) + (f"?{query}" if query else "")
             expected = getattr(one, method)(url).status_code
             if (method, name) == ("get", "regions:index"):
                 expected = 200  # several provinces or the country: a list, not a redirect

@@ -9,8 +9,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.web import (
+    matrix_accounts,
     matrix_agglomerations,
+    matrix_api,
+    matrix_dci,
+    matrix_meetings,
     matrix_plans,
+    matrix_portal,
     matrix_reports,
     matrix_scorecards,
     matrix_targets,
@@ -43,6 +48,8 @@ BANDUNG_WIDE = {"admin", "tkpk_bandung", "dinsos_officer", "csr_partner", "viewe
 #: Worklists of one desa of Kabupaten Bandung: personal data, so no viewer or national.
 WORKLIST_DESA = {"admin", "tkpk_bandung", "dinsos_officer", "csr_partner", "village_operator"}
 
+#: A kwargs key holding the query string of the request rather than a URL argument.
+QUERY = matrix_portal.QUERY
 #: url name -> (kwargs, roles that get HTTP 200). Others get 404 (signed in) or the login
 #: page (anonymous). ``public`` pages answer 200 to anonymous visitors too.
 MATRIX = {
@@ -157,7 +164,8 @@ def _with_alike(matrix: dict) -> dict:
 
 
 MATRIX = (_with_alike(MATRIX) | matrix_targets.MATRIX | matrix_plans.MATRIX
-          | matrix_scorecards.MATRIX | matrix_agglomerations.MATRIX | matrix_reports.MATRIX)
+          | matrix_scorecards.MATRIX | matrix_agglomerations.MATRIX | matrix_reports.MATRIX
+          | matrix_accounts.MATRIX | matrix_meetings.MATRIX | matrix_portal.MATRIX)
 # POST-only or framework endpoints, tested elsewhere.
 NOT_GET = {
     "accounts:logout",
@@ -176,7 +184,12 @@ NOT_GET = {
     "verification:proposal-step",
     "verification:musdes-submit",
 } | matrix_targets.NOT_GET | matrix_plans.NOT_GET | matrix_scorecards.NOT_GET \
-    | matrix_agglomerations.NOT_GET | matrix_reports.NOT_GET
+    | matrix_agglomerations.NOT_GET | matrix_reports.NOT_GET | matrix_accounts.NOT_GET \
+    | matrix_meetings.NOT_GET
+# The REST API answers tokens, not sessions: its own matrix (``test_api_access``).
+NOT_GET |= matrix_api.NOT_GET
+# The DCI registry API answers signed messages, not sessions (``matrix_dci``).
+NOT_GET |= matrix_dci.NOT_GET
 
 
 def _names(resolver=None, prefix=""):
@@ -290,7 +303,10 @@ def objects(personas, tmp_path):
         **matrix_plans.matrix_objects(personas, tmp_path),
         **matrix_agglomerations.matrix_objects(personas, tmp_path),
         **matrix_reports.matrix_objects(personas, tmp_path),
+        **matrix_meetings.matrix_objects(personas, tmp_path),
+        **matrix_accounts.matrix_objects(personas, tmp_path),
         **matrix_scorecards.matrix_objects(personas, tmp_path),
+        **matrix_portal.matrix_objects(personas, tmp_path),
     }
 
 
@@ -308,8 +324,9 @@ def test_access(personas, objects, name):
 def _check(personas, objects, name, role):
     kwargs, allowed = MATRIX[name]
     kwargs = {k: objects.get(v, v) for k, v in kwargs.items()}
+    query = kwargs.pop(QUERY, None)  # a query string some pages need (e.g. ?id=)
     client = personas.client_for(getattr(personas, role))
-    response = client.get(reverse(name, kwargs=kwargs))
+    response = client.get(reverse(name, kwargs=kwargs) + (f"?{query}" if query else ""))
     if name == "accounts:login":  # signed-in people are sent on to their home page
         assert response.status_code == 302 and response.url == reverse("core:home")
     elif allowed == "public" or role in allowed:
@@ -331,7 +348,8 @@ def _check(personas, objects, name, role):
 def test_anonymous_visitors_must_sign_in(client, personas, objects, name):
     kwargs, allowed = MATRIX[name]
     kwargs = {k: objects.get(v, v) for k, v in kwargs.items()}
-    response = client.get(reverse(name, kwargs=kwargs))
+    query = kwargs.pop(QUERY, None)
+    response = client.get(reverse(name, kwargs=kwargs) + (f"?{query}" if query else ""))
     if allowed == "public":
         assert response.status_code == 200
     else:
@@ -374,7 +392,10 @@ POST_MATRIX = {
 }
 POST_MATRIX = (_with_alike(POST_MATRIX) | matrix_targets.POST_MATRIX
                | matrix_plans.POST_MATRIX | matrix_scorecards.POST_MATRIX
-               | matrix_agglomerations.POST_MATRIX | matrix_reports.POST_MATRIX)
+               | matrix_agglomerations.POST_MATRIX | matrix_reports.POST_MATRIX
+               | matrix_accounts.POST_MATRIX | matrix_meetings.POST_MATRIX
+               | matrix_portal.POST_MATRIX
+               | matrix_dci.POST_MATRIX)
 
 
 @pytest.mark.parametrize("name", sorted(POST_MATRIX))
@@ -382,20 +403,27 @@ def test_post_access(personas, objects, name):
     from konvergen.programs.models import Intervention
 
     kwargs, allowed = POST_MATRIX[name]
-    url = reverse(name, kwargs={k: objects.get(v, v) for k, v in kwargs.items()})
+    url = reverse(name, kwargs={k: objects.get(v, v) for k, v in kwargs.items()
+                                if k != QUERY})
     failures = []
     for role in ROLES:
         response = personas.client_for(getattr(personas, role)).post(url, {})
         if allowed == "405":
             ok = response.status_code == 405
-        elif role in allowed:
+        elif allowed == matrix_dci.SIGNED_ONLY:
+            ok = matrix_dci.rejects_unsigned(response)
+        elif allowed == "public" or role in allowed:
             ok = response.status_code in (200, 302)
         else:
             ok = response.status_code == 404
         if not ok:
             failures.append(f"{role}: {response.status_code}")
     anonymous = Client().post(url, {})
-    if allowed != "405" and not (anonymous.status_code == 302 and "login" in anonymous.url):
+    if allowed == matrix_dci.SIGNED_ONLY:
+        if not matrix_dci.rejects_unsigned(anonymous):
+            failures.append(f"anonymous: {anonymous.status_code}")
+    elif allowed not in ("405", "public") and not (
+            anonymous.status_code == 302 and "login" in anonymous.url):
         failures.append(f"anonymous: {anonymous.status_code}")
     assert not failures, "\n".join(failures)
     # Nothing was changed by the empty posts.
@@ -413,7 +441,19 @@ def test_every_intervention_url_is_in_the_post_matrix():
 
 
 @pytest.mark.parametrize("app", ["targets", "plans", "scorecards", "agglomerations",
-                                 "reports"])
+                                 "reports", "accounts", "meetings"])
 def test_every_url_of_the_planning_apps_is_in_the_post_matrix(app):
     ours = {n for n in _names() if n.startswith(app + ":")}
     assert ours - set(POST_MATRIX) == set()
+
+
+@pytest.mark.parametrize("name", sorted(matrix_api.MATRIX))
+def test_api_access(personas, objects, name):
+    """Every API URL, GET and POST, as every persona's API client (``matrix_api``)."""
+    failures = matrix_api.check(personas, objects, name, ROLES)
+    assert not failures, "\n".join(failures)
+
+
+def test_every_api_url_is_in_the_api_matrix():
+    ours = {n for n in _names() if n.startswith("api:")}
+    assert ours - set(matrix_api.MATRIX) == set()

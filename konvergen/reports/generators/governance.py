@@ -1,6 +1,7 @@
 """Chapters I and VI: the data the report stands on, and how the TKPK works — its
-stakeholders, the village deliberations (musdes) that verify the register, the agencies'
-reporting against the deadlines and the coordination meetings, and the agency scorecard."""
+stakeholders, the meetings it held, the village deliberations (musdes) that verify the
+register, the agencies' reporting against the deadlines and the coordination meetings, and
+the agency scorecard."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from typing import Any
 
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from konvergen.reports.document import Block, Column, Note, Table, format_date
+from konvergen.reports.document import Block, Cell, Column, Note, Table, format_date
 from konvergen.reports.generators import data
 from konvergen.reports.generators.base import (
     Context,
@@ -33,6 +34,7 @@ def _date(value) -> str:
 
 @generator("data_sources", BlockKind.TABLE, gettext_lazy("Data sources of this report"))
 def data_sources(ctx: Context, params: dict) -> list[Block]:
+    from konvergen.meetings.models import Meeting
     from konvergen.targets.models import IndicatorValue, SourceKind
     from konvergen.verification.models import Musdes
 
@@ -63,6 +65,12 @@ def data_sources(ctx: Context, params: dict) -> list[Block]:
     if musdes["n"]:
         rows.append([_("Village deliberations (musdes)"),
                      _("%(n)s deliberations") % {"n": musdes["n"]}, _date(musdes["last"])])
+    meetings = Meeting.objects.filter(region=ctx.region, held_on__year=ctx.year).aggregate(
+        n=Count("id"), last=Max("updated_at"))
+    if meetings["n"]:
+        rows.append([_("TKPK meetings"), ngettext("%(n)s meeting", "%(n)s meetings",
+                                                 meetings["n"]) % {"n": meetings["n"]},
+                     _date(meetings["last"])])
     if not rows:
         return no_data(_("No data has been loaded for %(region)s yet.") % {
             "region": ctx.region.name})
@@ -135,6 +143,48 @@ def reporting_compliance(ctx: Context, params: dict) -> list[Block]:
                  Column(title=_("Meeting pack prepared"))],
         rows=rows, source=data.plans_source(),
         as_of=latest(data.plans_as_of(ctx), *packs.values()) or ctx.today)]
+
+
+#: Characters of a meeting's decisions shown in the report's table.
+DECISIONS_SUMMARY = 300
+
+
+def _summary(text: str, limit: int = DECISIONS_SUMMARY) -> str:
+    """A meeting's decisions on one line ("; " between them), shortened to ``limit``."""
+    lines = [line.strip().lstrip("-•*").strip() for line in text.splitlines()]
+    joined = "; ".join(line for line in lines if line)
+    return joined if len(joined) <= limit else joined[: limit - 1].rstrip() + "…"
+
+
+@generator("meetings_held", BlockKind.TABLE, gettext_lazy("TKPK meetings held"))
+def meetings_held(ctx: Context, params: dict) -> list[Block]:
+    from konvergen.meetings import selectors
+    from konvergen.meetings.models import Kind
+
+    meetings = selectors.meetings_of_year(ctx.region, ctx.year)
+    if not meetings:
+        return no_data(_("No meeting of the TKPK of %(region)s held in %(year)s has been "
+                         "recorded.") % {"region": ctx.region.name, "year": ctx.year})
+    kinds = dict(Kind.choices)
+    rows: list[list[Cell]] = [
+        [format_date(m.held_on), str(kinds.get(m.kind, m.kind)), m.title,
+         _summary(m.decisions) or "–", m.attendees] for m in meetings]
+    counts = {k: sum(m.kind == k for m in meetings) for k in Kind.values}
+    summary = ", ".join(f"{str(label).lower()} {counts[k]}" for k, label in Kind.choices
+                        if counts[k])
+    source = konvergen_source(_("TKPK meeting records"))
+    as_of = latest(*(m.updated_at for m in meetings)) or ctx.today
+    return [Table(
+        caption=_("Meetings of the TKPK of %(region)s, %(year)s") % {
+            "region": ctx.region.name, "year": ctx.year},
+        columns=[Column(title=_("Date")), Column(title=_("Kind of meeting")),
+                 Column(title=_("Meeting")), Column(title=_("Decisions")),
+                 Column(title=_("Attendees"), kind="number")],
+        rows=rows, source=source, as_of=as_of),
+        Note(text=ngettext("%(n)s meeting held in %(year)s: %(kinds)s.",
+                           "%(n)s meetings held in %(year)s: %(kinds)s.", len(meetings)) % {
+            "n": len(meetings), "year": ctx.year, "kinds": summary},
+            source=source, as_of=as_of)]
 
 
 @generator("musdes_cycles", BlockKind.TABLE,

@@ -1,0 +1,22 @@
+"""``{% failed_recompute "kind,kind" region.code as_of=... %}``: a notice when the latest
+background job computing a page's figures for the region failed (``core.jobs``)."""
+
+from django import template
+
+from konvergen.core.jobs import last_failure
+
+register = template.Library()
+
+#: The jobs behind the region dashboard's welfare figures and behind the convergence
+#: dashboard (the template names a group, or lists kinds separated by commas).
+GROUPS = {
+    "welfare": ("register.import", "register.refresh", "welfare.recompute"),
+    "convergence": ("register.import", "register.refresh", "convergence.refresh",
+                    "programs.after_change"),
+}
+
+
+@register.inclusion_tag("core/_failed_recompute.html")
+def failed_recompute(kinds: str, region_code: str, as_of=None) -> dict:
+    names = GROUPS.get(kinds) or tuple(k.strip() for k in kinds.split(",") if k.strip())
+    return {"job": last_failure(names, region_code) if region_code else None, "as_of": as_of}
