@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from import_register import prepare_database
 from needs import SERVER, _free_port, _session_cookie
+from serving import peak_rss_mb, start_gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -85,38 +86,13 @@ print(len(orgs), len(items), Realisation.objects.count())
 """
 
 
-def _peak_rss_mb(pid: int) -> float:
-    """Peak resident memory of ``pid`` and its children (gunicorn's workers), summed."""
-    pids = [pid] + [int(p) for p in
-                    Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    total = 0
-    for p in pids:
-        for line in Path(f"/proc/{p}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                total += int(line.split()[1])
-    return round(total / 1024, 1)
-
-
 def _start(server_kind: str, port: int, workers: int, env: dict) -> subprocess.Popen:
     if server_kind == "wsgiref":
         server = subprocess.Popen([PY, "-c", SERVER, str(port)], env=env,
                                   stdout=subprocess.PIPE, text=True, cwd=ROOT)
         assert server.stdout is not None and server.stdout.readline().strip() == "ready"
         return server
-    server = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "konvergen.wsgi:application",
-         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--preload",
-         "--log-level", "warning"], env=env, cwd=ROOT)
-    deadline = time.perf_counter() + 60
-    while True:  # ready when it answers
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=5)
-            return server
-        except OSError:
-            if time.perf_counter() > deadline or server.poll() is not None:
-                server.terminate()
-                raise RuntimeError("gunicorn did not start") from None
-            time.sleep(0.2)
+    return start_gunicorn(env, port, workers, ready_path="/accounts/login/", wait=60)
 
 
 def load(env: dict, *, clients: int, seconds: float, server_kind: str = "gunicorn",
@@ -164,7 +140,7 @@ def load(env: dict, *, clients: int, seconds: float, server_kind: str = "gunicor
         for t in threads:
             t.join()
         wall = time.perf_counter() - start
-        rss = _peak_rss_mb(server.pid)
+        rss = peak_rss_mb(server.pid)
     finally:
         server.terminate()
         server.wait()

@@ -33,6 +33,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from serving import peak_rss_mb, start_gunicorn
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 YEAR = 2026
@@ -106,41 +108,11 @@ def _urls(setup: dict) -> dict[str, list[tuple[str, bool]]]:
     }
 
 
-def _peak_rss_mb(pid: int) -> float:
-    pids = [pid] + [int(p) for p in
-                    Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    total = 0
-    for p in pids:
-        for line in Path(f"/proc/{p}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                total += int(line.split()[1])
-    return round(total / 1024, 1)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _serve(env: dict, workers: int) -> tuple[subprocess.Popen, int]:
+    from needs import _free_port
+
     port = _free_port()
-    server = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "konvergen.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", str(workers), "--preload", "--log-level",
-         "warning"], env=env, cwd=ROOT)
-    deadline = time.perf_counter() + 90
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
-            return server, port
-        except OSError:
-            if time.perf_counter() > deadline or server.poll() is not None:
-                server.terminate()
-                raise RuntimeError("gunicorn did not start") from None
-            time.sleep(0.3)
+    return start_gunicorn(env, port, workers), port
 
 
 def _quantiles(values: list[float]) -> dict:
@@ -201,7 +173,7 @@ def child(backend: str, args) -> dict:
         for t in threads:
             t.join()
         wall = time.perf_counter() - start
-        rss = _peak_rss_mb(server.pid)
+        rss = peak_rss_mb(server.pid)
     finally:
         server.terminate()
         server.wait()

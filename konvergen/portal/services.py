@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from konvergen.audit.services import audit_record
+from konvergen.audit.services import audit_record, model_changes
 from konvergen.portal.models import Publication
 from konvergen.regions.models import Level
 
@@ -18,11 +18,9 @@ def publication_set(*, region, values: dict, acting_user) -> Publication:
                               code="level")
     with transaction.atomic():
         row, _created = Publication.objects.select_for_update().get_or_create(region=region)
-        changes = {}
-        for name in FIELDS:
-            if name in values and getattr(row, name) != values[name]:
-                changes[name] = [getattr(row, name), values[name]]
-                setattr(row, name, values[name])
+        changes = model_changes(row, list(FIELDS), values)
+        for name, (_old, new) in changes.items():
+            setattr(row, name, new)
         row.updated_by = acting_user
         row.save()
         if changes:

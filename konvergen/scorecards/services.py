@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from konvergen.audit.services import audit_record
+from konvergen.audit.services import audit_record, model_changes
 from konvergen.regions.models import Level
 from konvergen.scorecards import engine
 from konvergen.scorecards.models import Preset, RegionCompliance, ScorecardWeights
@@ -57,11 +57,9 @@ def region_compliance_set(*, region, year: int, values: dict, acting_user) -> Re
     with transaction.atomic():
         row, _created = RegionCompliance.objects.select_for_update().get_or_create(
             region=region, year=year, defaults={"updated_by": acting_user})
-        changes = {}
-        for name in COMPLIANCE_FIELDS:
-            if name in values and getattr(row, name) != values[name]:
-                changes[name] = [getattr(row, name), values[name]]
-                setattr(row, name, values[name])
+        changes = model_changes(row, list(COMPLIANCE_FIELDS), values)
+        for name, (_old, new) in changes.items():
+            setattr(row, name, new)
         row.updated_by = acting_user
         row.save()
         if changes:
