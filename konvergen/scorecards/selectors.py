@@ -106,6 +106,8 @@ class Sources:
     beneficiaries: dict = field(default_factory=dict)
     #: {organisation: [each quarter's report timeliness, to the chosen quarter]}
     timeliness: dict = field(default_factory=dict)
+    #: ``meeting.plan_aggregates`` rows (plan, strategy, tag, Figures) they were read from.
+    plan_rows: list = field(default_factory=list)
     convergence_as_of: dt.datetime | None = None
 
 
@@ -122,7 +124,7 @@ def agency_sources(region_code: str, year: int, quarter: int, *,
         budgets[strategy] = budgets.get(strategy, 0.0) + figures.budget
     orgs = [row.organisation for row in overview]
     shares = beneficiary_shares([o.pk for o in orgs], region_code, year)
-    out = Sources(organisations=orgs, beneficiaries=shares)
+    out = Sources(organisations=orgs, beneficiaries=shares, plan_rows=rows)
     runs = runs_for(region_code, year)
     out.convergence_as_of = max((r.computed_at for r in runs), default=None)
     for row in overview:

@@ -289,7 +289,7 @@ def agency_facts(region, year: int, quarter: int, sources: set[str], *,
                   names={o.pk: o.name for o in base.organisations},
                   groups=dict(base.strategy))
     plan_of = {org: plan.pk for org, plan in base.plans.items() if plan is not None}
-    per_plan = _by_strategy(meeting.plan_aggregates(region.code, year, quarter))
+    per_plan = _by_strategy(base.plan_rows)
     facts.plans = {org: per_plan.get(plan_id, {}) for org, plan_id in plan_of.items()}
     facts.timeliness = base.timeliness
     for org in facts.peers:
