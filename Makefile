@@ -70,7 +70,7 @@ serve: install ## Serve the app and a job worker without re-seeding
 	$(KONVERGEN) migrate --no-input -v0
 	$(KONVERGEN) serve-demo 127.0.0.1:8000
 
-test: system-deps install test-sqlite test-postgres ## The whole test suite: SQLite (with the browser) and PostgreSQL
+test: system-deps install check test-sqlite test-postgres ## make check, then the whole test suite: SQLite (with the browser) and PostgreSQL
 
 test-sqlite:
 	$(VENV)/bin/pytest -q
@@ -81,9 +81,10 @@ test-postgres:
 test-browser: install ## Only the real-browser tests
 	$(VENV)/bin/pytest -q -m browser
 
-check: install ## ruff, mypy, missing migrations
+check: install ## ruff, mypy, import contracts (pyproject.toml [tool.importlinter]), missing migrations
 	$(VENV)/bin/ruff check konvergen tests benchmarks scripts
 	$(VENV)/bin/mypy konvergen
+	$(VENV)/bin/lint-imports --no-logo
 	KONVERGEN_VAR_DIR=$$(mktemp -d) $(KONVERGEN) makemigrations --check --dry-run
 
 bench: install ## Benchmarks (figures go to docs/benchmarks.md)

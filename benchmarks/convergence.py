@@ -87,10 +87,10 @@ def load_database(fam: pa.Table, prog: pa.Table, iv: pa.Table) -> object:
 
     from django.db import connection, models, transaction
 
+    from konvergen.core.bulk import insert_table
     from konvergen.organisations.models import Organisation
     from konvergen.programs.models import Intervention, Programme
     from konvergen.regions.models import Region
-    from konvergen.registry.bulk import insert_table
     from konvergen.registry.models import Dataset, Family, FamilyRecord, Snapshot
     from konvergen.welfare.models import FamilyWelfare, WelfareRun
 

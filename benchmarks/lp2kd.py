@@ -51,7 +51,7 @@ from konvergen.convergence.services import convergence_refresh
 from konvergen.organisations.models import Organisation
 from konvergen.programs.models import Intervention, Programme
 from konvergen.regions.models import Region
-from konvergen.registry.bulk import insert_table
+from konvergen.core.bulk import insert_table
 from konvergen.registry.models import Family
 from konvergen.welfare.models import WelfareRun
 

@@ -91,7 +91,7 @@ def check(folder: Path) -> dict:
     import pyarrow.csv as pacsv
     from django.db import connection
 
-    from konvergen.registry import bulk
+    from konvergen.core import bulk
 
     truth = pacsv.read_csv(folder / "dtsen_truth.csv", convert_options=pacsv.ConvertOptions(
         column_types={"ID DTSEN": "string", "ID Keluarga P3KE": "string"},

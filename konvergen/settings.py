@@ -97,7 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "konvergen.core.context_processors.navigation",
+                "konvergen.accounts.context_processors.navigation",
             ],
         },
     },

@@ -19,10 +19,11 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from konvergen.accounts.models import ORGANISATION_ROLES, Role, RoleAssignment
+from konvergen.regions import filters as region_filters
 from konvergen.regions.models import Region
 
 #: Scope code meaning "the whole country" (superusers and country-wide assignments).
-WHOLE_COUNTRY = ""
+WHOLE_COUNTRY = region_filters.WHOLE_COUNTRY
 
 NOT_FOUND = _("Not found, or you do not have access to it.")
 
@@ -178,20 +179,15 @@ def covers_any(scopes: Iterable[str], code: str) -> bool:
     return any(_covers(s, code) for s in scopes)
 
 
-#: A filter keeping every row. Not ``Q()``: an empty Q vanishes when combined, so
-#: ``Q() | other`` would be ``other`` alone and narrow a whole-country scope to ``other``.
-ALL_ROWS = ~Q(pk__in=[])
+#: A filter keeping every row (``regions.filters.ALL_ROWS``: not ``Q()``, which vanishes
+#: when combined, so ``Q() | other`` would narrow a whole-country scope to ``other``).
+ALL_ROWS = region_filters.ALL_ROWS
 
 
 def scope_q(scopes: Iterable[str], field: str = "code") -> Q:
     """A filter keeping rows whose region code ``field`` lies in one of ``scopes``
     (``ALL_ROWS`` for the whole country, so it may be combined with ``|`` and ``&``)."""
-    q = Q(pk__in=[])
-    for scope in scopes:
-        if scope == WHOLE_COUNTRY:
-            return ALL_ROWS
-        q |= Q(**{field: scope}) | Q(**{f"{field}__startswith": scope + "."})
-    return q
+    return region_filters.within_q(scopes, field)
 
 
 def access_region(user, code: str, *, feature: str = "regions") -> Region:
@@ -204,6 +200,81 @@ def access_region(user, code: str, *, feature: str = "regions") -> Region:
         raise Http404(NOT_FOUND) from None
 
 
+def in_scope(user, region_code: str, *, feature: str | None = None,
+             roles: Iterable[str] | None = None) -> bool:
+    """Does the user's scope (through roles that open ``feature``, or ``roles``) cover
+    ``region_code``? An empty code (a country-wide row) only for a whole-country scope."""
+    return covers_any(scope_codes(user, feature=feature, roles=roles), region_code)
+
+
+def in_scope_test(user, *, feature: str | None = None,
+                  roles: Iterable[str] | None = None):
+    """``in_scope`` as a test of region codes, the scope computed once (for many rows)."""
+    scopes = scope_codes(user, feature=feature, roles=roles)
+    return lambda region_code: covers_any(scopes, region_code)
+
+
+def require_in_scope(user, region_code: str, *, feature: str | None = None,
+                     roles: Iterable[str] | None = None) -> None:
+    """Http404 unless ``in_scope`` (the same answer as for a row that does not exist)."""
+    if not in_scope(user, region_code, feature=feature, roles=roles):
+        raise Http404(NOT_FOUND)
+
+
+def is_country_wide(user, *, feature: str | None = None,
+                    roles: Iterable[str] | None = None) -> bool:
+    """Does the user use ``feature`` (or act through ``roles``) over the whole country?"""
+    return WHOLE_COUNTRY in scope_codes(user, feature=feature, roles=roles)
+
+
+def display_scopes(user, *, feature: str | None = None,
+                   roles: Iterable[str] | None = None) -> list[str]:
+    """The region codes of the user's scope, for display only (headings, links, a default
+    region): the whole country is left out. Never filter rows with these: use ``visible``."""
+    return [c for c in scope_codes(user, feature=feature, roles=roles) if c != WHOLE_COUNTRY]
+
+
+def has_scope(user, *, feature: str | None = None,
+              roles: Iterable[str] | None = None) -> bool:
+    """Does the user cover any region (the whole country included) through roles that open
+    ``feature``, or through ``roles``?"""
+    return bool(scope_codes(user, feature=feature, roles=roles))
+
+
+def home_scope(user, *, feature: str | None = None,
+               roles: Iterable[str] | None = None) -> str:
+    """The user's first region for ``feature`` (or ``roles``), where a page starts when no
+    region is asked for: ``""`` for the whole country or no scope."""
+    scopes = scope_codes(user, feature=feature, roles=roles)
+    return scopes[0] if scopes else ""
+
+
+def region_q(user, field: str = "code", *, feature: str | None = None,
+             roles: Iterable[str] | None = None) -> Q:
+    """A filter keeping rows whose region code ``field`` lies in the user's scope (for
+    ``feature``, or through ``roles``); whole for a whole-country scope, so it may be combined
+    with ``|`` and ``&``. Prefer ``visible`` unless the filter must be combined."""
+    return scope_q(scope_codes(user, feature=feature, roles=roles), field)
+
+
+def visible(user, queryset: QuerySet, *, feature: str | None = None,
+            roles: Iterable[str] | None = None, region_field: str = "code") -> QuerySet:
+    """``queryset`` narrowed to the rows whose region code ``region_field`` lies in the user's
+    scope for ``feature`` (or through ``roles``): one set-wise filter, none for the whole
+    country."""
+    return queryset.filter(region_q(user, region_field, feature=feature, roles=roles))
+
+
+def get_visible(queryset: QuerySet, q: Q | None, pk):
+    """The row ``pk`` of ``queryset`` kept by the access filter ``q`` (``None``: the caller
+    checks the row itself), else Http404: the same answer for a missing row, another
+    region's row and a malformed id."""
+    try:
+        return (queryset if q is None else queryset.filter(q)).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+
+
 def can_view_personal_data(user, region_code: str) -> bool:
     """May this user see NIKs, names and addresses of families in ``region_code``?"""
     if getattr(user, "is_superuser", False) and user.is_active:
@@ -213,34 +284,6 @@ def can_view_personal_data(user, region_code: str) -> bool:
         and (a.role in PERSONAL_DATA_ROLES or a.personal_data)
         for a in assignments(user)
     )
-
-
-def access_family(user, family_id: int):
-    """The register family if it lies in the user's scope, else Http404 (same for both)."""
-    from konvergen.registry.models import Family
-
-    scopes = scope_codes(user, feature="register")
-    try:
-        family = Family.objects.select_related("dataset", "last_snapshot").get(pk=family_id)
-    except (Family.DoesNotExist, ValueError, TypeError):
-        raise Http404(NOT_FOUND) from None
-    if not covers_any(scopes, family.region_code):
-        raise Http404(NOT_FOUND)
-    return family
-
-
-def access_dataset(user, dataset_id: int, *, feature: str = "register"):
-    """A register dataset whose region lies in the user's scope (covering the whole dataset:
-    a village operator cannot open a kabupaten's snapshot reports)."""
-    from konvergen.registry.models import Dataset
-
-    try:
-        dataset = Dataset.objects.select_related("region").get(pk=dataset_id)
-    except (Dataset.DoesNotExist, ValueError, TypeError):
-        raise Http404(NOT_FOUND) from None
-    if not covers_any(scope_codes(user, feature=feature), dataset.region_id):
-        raise Http404(NOT_FOUND)
-    return dataset
 
 
 def _acting_organisations(user, region_code: str, feature: str) -> set[int] | None:
@@ -263,23 +306,6 @@ def linkage_organisations(user, region_code: str) -> set[int] | None:
     """Organisations on whose behalf the user works with lists in ``region_code``: ``None``
     means every list of the region (administrators and the secretariat)."""
     return _acting_organisations(user, region_code, "linkage")
-
-
-def access_beneficiary_list(user, list_id: int):
-    """An uploaded list the user may work on: the secretariat sees every list of its region,
-    agency officers and partners only their organisation's lists. Http404 otherwise."""
-    from konvergen.linkage.models import BeneficiaryList
-
-    try:
-        blist = BeneficiaryList.objects.select_related("dataset", "organisation").get(pk=list_id)
-    except (BeneficiaryList.DoesNotExist, ValueError, TypeError):
-        raise Http404(NOT_FOUND) from None
-    if not covers_any(scope_codes(user, feature="linkage"), blist.dataset.region_id):
-        raise Http404(NOT_FOUND)
-    orgs = linkage_organisations(user, blist.dataset.region_id)
-    if orgs is not None and blist.organisation_id not in orgs:
-        raise Http404(NOT_FOUND)
-    return blist
 
 
 def access_audit_entries(user) -> QuerySet:
@@ -310,36 +336,166 @@ def mask_name(value: str | None) -> str:
     return " ".join(w[0] + "*" * (len(w) - 1) for w in value.split())
 
 
+class Redaction:
+    """How personal data is shown to one user in one region: unchanged where the user may see
+    it (``visible``), masked or hidden otherwise. Selectors apply it, so views, templates,
+    exports and API endpoints print the values they get and never decide themselves.
+
+    ``fields`` of :meth:`apply` and :meth:`row` map a key (dict key, attribute name or tuple
+    index) to how it is redacted: ``"nik"`` and ``"no_kk"`` keep the first four and last two
+    digits (``mask_nik``), ``"name"`` keeps initials (``mask_name``), ``"address"`` and
+    ``"hide"`` give ``""``, ``"none"`` gives ``None`` (e.g. a birth date)."""
+
+    __slots__ = ("visible",)
+
+    def __init__(self, visible: bool):
+        self.visible = bool(visible)
+
+    def __repr__(self) -> str:
+        return f"Redaction(visible={self.visible})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Redaction) and other.visible == self.visible
+
+    def __hash__(self) -> int:
+        return hash(self.visible)
+
+    @property
+    def redacted(self) -> bool:
+        """True where values are masked: templates may show a neutral note on it."""
+        return not self.visible
+
+    def nik(self, value):
+        return value if self.visible else mask_nik(value)
+
+    def no_kk(self, value):
+        return value if self.visible else mask_nik(value)
+
+    def name(self, value):
+        return value if self.visible else mask_name(value)
+
+    def address(self, value):
+        return value if self.visible else ""
+
+    def hide(self, value, empty=""):
+        """``value`` where personal data is visible, ``empty`` otherwise (a link to a
+        document holding personal data, a place of birth, ...)."""
+        return value if self.visible else empty
+
+    def value(self, kind: str, value):
+        if self.visible:
+            return value
+        if kind in ("nik", "no_kk"):
+            return mask_nik(value)
+        if kind == "name":
+            return mask_name(value)
+        if kind in ("address", "hide"):
+            return ""
+        if kind == "none":
+            return None
+        raise ValueError(f"unknown redaction kind {kind!r}")
+
+    def row(self, row, fields):
+        """One row redacted: a new dict or tuple, or the same object with its attributes
+        replaced (model instances)."""
+        if self.visible:
+            return row
+        if isinstance(row, dict):
+            return {**row, **{k: self.value(kind, row.get(k)) for k, kind in fields.items()}}
+        if isinstance(row, tuple | list):
+            out = list(row)
+            for index, kind in fields.items():
+                out[index] = self.value(kind, out[index])
+            return tuple(out) if isinstance(row, tuple) else out
+        for attr, kind in fields.items():
+            setattr(row, attr, self.value(kind, getattr(row, attr)))
+        return row
+
+    def apply(self, rows, fields):
+        """``rows`` redacted (see :meth:`row`): a list for a list, else a lazy iterator."""
+        if self.visible:
+            return rows
+        if isinstance(rows, list):
+            return [self.row(r, fields) for r in rows]
+        return (self.row(r, fields) for r in rows)
+
+
+#: Shown unchanged / masked: for callers whose visibility is decided elsewhere in here.
+VISIBLE = Redaction(True)
+REDACTED = Redaction(False)
+
+
+def redaction(user, region_code: str) -> Redaction:
+    """The redaction of personal data in ``region_code`` for ``user``
+    (``can_view_personal_data``)."""
+    return Redaction(can_view_personal_data(user, region_code))
+
+
+def require_personal_data(user, region_code: str) -> None:
+    """Http404 unless the user may see personal data in ``region_code`` (a document holding
+    it: a proposal's evidence, a deliberation's minutes)."""
+    if not can_view_personal_data(user, region_code):
+        raise Http404(NOT_FOUND)
+
+
 def programme_organisations(user, region_code: str) -> set[int] | None:
     """Organisations whose programmes the user manages in ``region_code``: ``None`` means
     every programme of the region (administrators and the secretariat)."""
     return _acting_organisations(user, region_code, "programmes_manage")
 
 
-def access_programme(user, programme_id: int, *, manage: bool = False):
-    """A programme of a region in the user's scope (any role may read the catalogue); with
-    ``manage`` only the secretariat of its region or an officer of its organisation. Http404
-    otherwise."""
-    from konvergen.programs.models import Programme
-
-    feature = "programmes_manage" if manage else "programmes"
-    try:
-        programme = Programme.objects.select_related("organisation", "region").get(
-            pk=programme_id
-        )
-    except (Programme.DoesNotExist, ValueError, TypeError):
-        raise Http404(NOT_FOUND) from None
+def in_or_above_scope_test(user, *, feature: str):
+    """A test of region codes, computed once: true for a region inside the user's scope for
+    ``feature`` or above it (the province, the country ``""`` above one's kab/kota)."""
     scopes = scope_codes(user, feature=feature)
+
+    def test(code: str) -> bool:
+        return covers_any(scopes, code) or any(_covers(code, s) for s in scopes)
+
+    return test
+
+
+def programmes_q(user, field: str = "region") -> Q:
+    """Programmes (located by the region foreign key ``field``) the user may read: those of
+    regions in, above or below the user's ``programmes`` scope (``Q()`` for the whole
+    country)."""
+    scopes = scope_codes(user, feature="programmes")
+    if WHOLE_COUNTRY in scopes:
+        return Q()
+    q = Q(pk__in=[])
+    for scope in scopes:
+        parts = scope.split(".")
+        above = [".".join(parts[:n]) for n in range(1, len(parts) + 1)]
+        q |= Q(**{f"{field}_id__in": above}) | Q(**{f"{field}__code__startswith": scope + "."})
+    return q
+
+
+def organisations_acting_in_scope(user, feature: str) -> set[int] | None:
+    """Organisations on whose behalf the user uses ``feature`` anywhere in its scope for it
+    (``None``: every organisation, as for administrators and the secretariat)."""
+    limited: set[int] = set()
+    for scope in scope_codes(user, feature=feature):
+        allowed = _acting_organisations(user, scope, feature)
+        if allowed is None:
+            return None
+        limited |= allowed
+    return limited
+
+
+def programme_visible(user, programme, *, manage: bool = False) -> bool:
+    """May the user read ``programme`` (one of the user's region, of a region above or below
+    it: any role may read the catalogue), or with ``manage`` change it (only the secretariat
+    of its region or an officer of its organisation)?"""
+    scopes = scope_codes(user, feature="programmes_manage" if manage else "programmes")
     code = programme.region_id
-    # Reading: a programme of the user's region, of a region above or below it.
-    visible = covers_any(scopes, code) or any(_covers(code, s) for s in scopes)
-    if not visible or (manage and not covers_any(scopes, code)):
-        raise Http404(NOT_FOUND)
+    visible_ = covers_any(scopes, code) or any(_covers(code, s) for s in scopes)
+    if not visible_ or (manage and not covers_any(scopes, code)):
+        return False
     if manage:
         orgs = programme_organisations(user, code)
         if orgs is not None and programme.organisation_id not in orgs:
-            raise Http404(NOT_FOUND)
-    return programme
+            return False
+    return True
 
 
 def groups_q(user, *, manage: bool = False) -> Q:
@@ -373,19 +529,6 @@ def group_organisations(user, region_code: str) -> set[int] | None:
     """Organisations on whose behalf the user records groups in ``region_code``: ``None``
     means any organisation (administrators and the secretariat)."""
     return _acting_organisations(user, region_code, "groups_manage")
-
-
-def access_group(user, group_id: int, *, manage: bool = False):
-    """A group the user may see (``groups_q``), or change with ``manage``. Http404
-    otherwise, the same as for a group that does not exist."""
-    from konvergen.programs.models import Group
-
-    try:
-        return Group.objects.select_related("organisation").filter(
-            groups_q(user, manage=manage)
-        ).get(pk=group_id)
-    except (Group.DoesNotExist, ValueError, TypeError):
-        raise Http404(NOT_FOUND) from None
 
 
 def visible_organisations_q(user) -> Q:
@@ -429,54 +572,11 @@ def verification_q(user, *, feature: str = "verification") -> Q:
     return scope_q(scope_codes(user, feature=feature), "region_code")
 
 
-def access_proposal(user, proposal_id: int):
-    """A village proposal inside the user's verification scope, else Http404."""
-    from konvergen.verification.models import Proposal
-
-    try:
-        return Proposal.objects.select_related("family", "musdes").filter(
-            verification_q(user)).get(pk=proposal_id)
-    except (Proposal.DoesNotExist, ValueError, TypeError):
-        raise Http404(NOT_FOUND) from None
-
-
-def access_musdes(user, musdes_id: int, *, manage: bool = False):
-    """A musdes/muskel record inside the user's scope; with ``manage`` only for those who
-    propose for its desa (the village operator). Http404 otherwise."""
-    from konvergen.verification.models import Musdes
-
-    feature = "verification_propose" if manage else "verification"
-    try:
-        return Musdes.objects.filter(verification_q(user, feature=feature)).get(pk=musdes_id)
-    except (Musdes.DoesNotExist, ValueError, TypeError):
-        raise Http404(NOT_FOUND) from None
-
-
 def plans_q(user, *, feature: str = "plans") -> Q:
     """Action plans the user may use ``feature`` on: administrators every plan; the
     secretariat, the TKPK chair, viewers and national coordinators every plan of their
     regions; agency officers, agency heads and partners only their own organisation's."""
     return organisation_scope_q(user, feature, "region__code")
-
-
-def access_plan(user, plan_id: int, *, edit: bool = False):
-    """An action plan the user may read (``plans_q``), or with ``edit`` change (its own
-    organisation's). Http404 otherwise, the same as for a plan that does not exist."""
-    from konvergen.plans.models import ActionPlan
-
-    try:
-        return ActionPlan.objects.select_related("organisation", "region").filter(
-            plans_q(user, feature="plans_edit" if edit else "plans")).get(pk=plan_id)
-    except (ActionPlan.DoesNotExist, ValueError, TypeError):
-        raise Http404(NOT_FOUND) from None
-
-
-def may_on_plan(user, plan, feature: str) -> bool:
-    """May the user do ``feature`` (plans_edit, plans_submit, plans_verify, plans_approve)
-    on ``plan``? Services ask this too, so a crafted request cannot act on another plan."""
-    from konvergen.plans.models import ActionPlan
-
-    return ActionPlan.objects.filter(plans_q(user, feature=feature), pk=plan.pk).exists()
 
 
 def plans_region_wide(user, region_code: str) -> bool:
@@ -491,37 +591,6 @@ def plan_organisations(user, region_code: str) -> set[int] | None:
     return _acting_organisations(user, region_code, "plans_edit")
 
 
-def access_plan_document(user, document_id: int, *, manage: bool = False):
-    """A plan document (RPJMD/RPKD/RKPD/RAT) of a region the user reads indicators of, or
-    with ``manage`` sets targets for (the secretariat). Http404 otherwise."""
-    from konvergen.targets.models import PlanDocument
-
-    feature = "targets_manage" if manage else "targets"
-    try:
-        document = PlanDocument.objects.select_related("region").get(pk=document_id)
-    except (PlanDocument.DoesNotExist, ValueError, TypeError):
-        raise Http404(NOT_FOUND) from None
-    if not covers_any(scope_codes(user, feature=feature), document.region_id):
-        raise Http404(NOT_FOUND)
-    return document
-
-
-def access_official_import(user, batch_id: int):
-    """An official figures import filed under a region the user manages targets of (an
-    administrator's country-wide import: administrators only). Http404 otherwise."""
-    from konvergen.targets.models import OfficialImport
-
-    try:
-        batch = OfficialImport.objects.select_related("created_by").get(pk=batch_id)
-    except (OfficialImport.DoesNotExist, ValueError, TypeError):
-        raise Http404(NOT_FOUND) from None
-    scopes = scope_codes(user, feature="targets_manage")
-    if not (WHOLE_COUNTRY in scopes or (batch.region_code and covers_any(
-            scopes, batch.region_code))):
-        raise Http404(NOT_FOUND)
-    return batch
-
-
 def reports_q(user) -> Q:
     """LP2KD reports the user may read: every report of the regions where the user drafts
     (secretariat) or signs off (chair) reports; elsewhere in the user's ``lp2kd`` scope
@@ -532,18 +601,6 @@ def reports_q(user) -> Q:
     if readers:
         q |= Q(state="published") & scope_q(readers, "region__code")
     return q
-
-
-def access_report(user, report_id: int):
-    """An LP2KD report the user may read (``reports_q``), else Http404 (the same as for a
-    report that does not exist)."""
-    from konvergen.reports.models import Report
-
-    try:
-        return Report.objects.select_related("region", "edition", "final").filter(
-            reports_q(user)).get(pk=report_id)
-    except (Report.DoesNotExist, ValueError, TypeError):
-        raise Http404(NOT_FOUND) from None
 
 
 def may_on_report(user, report, feature: str) -> bool:
@@ -569,6 +626,12 @@ def agglomeration_manage_scopes(user) -> list[str]:
     return sorted(c for c in codes if not any(_covers(o, c) and o != c for o in codes))
 
 
+def agglomeration_manage_q(user, field: str = "code") -> Q:
+    """Rows whose region code ``field`` lies inside the user's agglomeration management
+    scope (``agglomeration_manage_scopes``)."""
+    return scope_q(agglomeration_manage_scopes(user), field)
+
+
 def may_manage_agglomeration(user, member_codes: Iterable[str]) -> bool:
     """May the user define an agglomeration of these members (every one inside the user's
     management scope, each through any of its assignments)? Services ask this too."""
@@ -577,39 +640,18 @@ def may_manage_agglomeration(user, member_codes: Iterable[str]) -> bool:
     return bool(scopes) and all(covers_any(scopes, c) for c in codes)
 
 
-def agglomerations_q(user) -> Q:
-    """Agglomerations the user may read: those with a member inside the user's scope."""
+def agglomerations_q(user, members: QuerySet) -> Q:
+    """Agglomerations the user may read: those with a member (a row of ``members``, linked
+    by ``agglomeration`` and located by ``region``) inside the user's scope."""
     from django.db.models import Exists, OuterRef
-
-    from konvergen.agglomerations.models import Member
 
     scopes = scope_codes(user, feature="agglomerations")
     if not scopes:
         return Q(pk__in=[])
     if WHOLE_COUNTRY in scopes:
         return ALL_ROWS
-    return Q(Exists(Member.objects.filter(agglomeration=OuterRef("pk")).filter(
+    return Q(Exists(members.filter(agglomeration=OuterRef("pk")).filter(
         scope_q(scopes, "region__code"))))
-
-
-def access_agglomeration(user, agglomeration_id: int, *, manage: bool = False):
-    """An agglomeration the user may read (``agglomerations_q``), or with ``manage`` change
-    (every member inside the user's management scope), members loaded. Http404 otherwise,
-    the same as for an agglomeration that does not exist."""
-    from django.db.models import Prefetch
-
-    from konvergen.agglomerations.models import Agglomeration, Member
-
-    try:
-        agglomeration = Agglomeration.objects.filter(agglomerations_q(user)).prefetch_related(
-            Prefetch("members", Member.objects.select_related("region").order_by("region_id"))
-        ).get(pk=agglomeration_id)
-    except (Agglomeration.DoesNotExist, ValueError, TypeError):
-        raise Http404(NOT_FOUND) from None
-    if manage and not may_manage_agglomeration(
-            user, [m.region_id for m in agglomeration.members.all()]):
-        raise Http404(NOT_FOUND)
-    return agglomeration
 
 
 #: Roles only a country-wide manager (a superuser) may grant: a regional secretariat never
@@ -620,6 +662,19 @@ COUNTRY_ONLY_ROLES = frozenset({Role.ADMIN, Role.NATIONAL})
 def user_manage_scopes(user) -> list[str]:
     """Regions whose users ``user`` manages (secretariat, administrators)."""
     return scope_codes(user, feature="users_manage")
+
+
+def grantable_organisations_q(manager) -> Q:
+    """Organisations (by ``region__code``) a manager may name in an assignment: those based
+    inside its user-management scope or in a region above it (a province's agency working
+    in a kabupaten)."""
+    scopes = user_manage_scopes(manager)
+    q = scope_q(scopes, "region__code")
+    for scope in scopes:
+        if scope != WHOLE_COUNTRY:
+            parts = scope.split(".")
+            q |= Q(region__code__in=[".".join(parts[:i]) for i in range(1, len(parts))])
+    return q
 
 
 def grantable_roles(user) -> list[str]:
@@ -688,21 +743,3 @@ def access_managed_user(user, user_id: int):
         return model.objects.filter(users_q(user)).get(pk=user_id)
     except (model.DoesNotExist, ValueError, TypeError):
         raise Http404(NOT_FOUND) from None
-
-
-def access_custom_scorecard(user, scorecard_id: int, *, manage: bool = False):
-    """A scorecard a secretariat defined: read with ``scorecards`` (organisations of a
-    kab/kota) or ``scorecards_province`` (kab/kota of a province) over its region, changed
-    with ``scorecards_manage``; else Http404."""
-    from konvergen.scorecards.models import CustomScorecard, Peers
-
-    try:
-        card = CustomScorecard.objects.select_related("region").get(pk=scorecard_id,
-                                                                    archived=False)
-    except (CustomScorecard.DoesNotExist, ValueError, TypeError):
-        raise Http404(NOT_FOUND) from None
-    feature = ("scorecards_manage" if manage else
-               "scorecards" if card.peers == Peers.AGENCIES else "scorecards_province")
-    if not covers_any(scope_codes(user, feature=feature), card.region_id):
-        raise Http404(NOT_FOUND)
-    return card

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from konvergen.accounts.models import RoleAssignment, TotpDevice, User
-from konvergen.core.admin import AuditedModelAdmin
+from konvergen.audit.admin_base import AuditedModelAdmin
 
 
 class RoleAssignmentInline(admin.TabularInline):

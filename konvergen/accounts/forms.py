@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import (
@@ -57,8 +59,8 @@ class AssignmentForm(forms.Form):
         help_text=_("Kemendagri code, e.g. 32.04 (kabupaten) or 32.04.05.2001 (desa)."),
         widget=forms.TextInput(attrs={"list": "region-codes", "autocomplete": "off"}),
     )
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None,
-                                          required=False)
+    organisation: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=None, required=False)
     personal_data = forms.BooleanField(
         label=_("May see personal data"), required=False,
         help_text=_("Leadership viewers and the TKPK chair only; the other roles see "
@@ -71,11 +73,12 @@ class AssignmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.manager = manager
         grantable = set(access.grantable_roles(manager))
-        self.fields["role"].choices = [(v, label) for v, label in Role.choices
-                                       if v in grantable]
-        self.fields["organisation"].queryset = selectors.grantable_organisations(manager)
-        self.fields["organisation"].label_from_instance = (
-            lambda o: f"{o.name} ({o.region_id})")
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
+            (v, label) for v, label in Role.choices if v in grantable]
+        organisation = cast(forms.ModelChoiceField, self.fields["organisation"])
+        organisation.queryset = selectors.grantable_organisations(manager)
+        organisation.label_from_instance = (  # type: ignore[method-assign]  # Django's hook
+            lambda obj: f"{obj.name} ({obj.region_id})")
 
     def clean_region(self):
         from konvergen.accounts import access
@@ -83,8 +86,7 @@ class AssignmentForm(forms.Form):
 
         code = self.cleaned_data["region"].strip()
         region = Region.objects.filter(code=code, is_active=True).first()
-        if region is None or not access.covers_any(access.user_manage_scopes(self.manager),
-                                                   code):
+        if region is None or not access.in_scope(self.manager, code, feature="users_manage"):
             raise forms.ValidationError(REGION_UNKNOWN, code="region_unknown")
         return region
 
@@ -94,6 +96,7 @@ class AssignmentForm(forms.Form):
         from konvergen.regions.models import Level
 
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean() returns cleaned_data
         role, region = cleaned.get("role"), cleaned.get("region")
         organisation = cleaned.get("organisation")
         if role and region and not access.may_grant(self.manager, role, region.code):

@@ -5,6 +5,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from konvergen.accounts import access
 from konvergen.accounts.models import RoleAssignment, TotpDevice, User
+from konvergen.organisations import selectors as organisation_selectors
 from konvergen.regions.models import Level, Region
 
 #: Regions offered as suggestions in the region field (the field takes any code in scope).
@@ -47,11 +48,11 @@ def totp_users(users) -> set[int]:
 def region_suggestions(manager) -> list[Region]:
     """Regions of the manager's scope to suggest in the region field: down to desa for a
     regional manager, provinces and kab/kota for a country-wide one."""
-    scopes = access.user_manage_scopes(manager)
-    if not scopes:
+    if not access.has_scope(manager, feature="users_manage"):
         return []
-    regions = Region.objects.filter(access.scope_q(scopes), is_active=True)
-    if access.WHOLE_COUNTRY in scopes:
+    regions = access.visible(manager, Region.objects.filter(is_active=True),
+                             feature="users_manage")
+    if access.is_country_wide(manager, feature="users_manage"):
         regions = regions.filter(level__lte=Level.KABKOTA)
     return list(regions.order_by("code")[:REGION_SUGGESTIONS])
 
@@ -61,13 +62,38 @@ def grantable_organisations(manager):
     in a region above it (a province's agency working in a kabupaten)."""
     from konvergen.organisations.models import Organisation
 
-    scopes = access.user_manage_scopes(manager)
-    if not scopes:
+    if not access.user_manage_scopes(manager):
         return Organisation.objects.none()
-    q = access.scope_q(scopes, "region__code")
-    for scope in scopes:
-        if scope != access.WHOLE_COUNTRY:
-            parts = scope.split(".")
-            q |= Q(region__code__in=[".".join(parts[:i]) for i in range(1, len(parts))])
-    return (Organisation.objects.filter(q, is_active=True).select_related("region")
+    return (Organisation.objects.filter(access.grantable_organisations_q(manager), is_active=True)
+            .select_related("region")
             .order_by("region_id", "name"))
+
+
+def user_by_id(user_id: int | None) -> User | None:
+    """The user of ``user_id`` (an acting user recorded in a job), or ``None``."""
+    return User.objects.filter(pk=user_id).first() if user_id is not None else None
+
+
+def user_assignment(user: User, assignment_id) -> RoleAssignment | None:
+    """One of the user's role assignments, or ``None``."""
+    return RoleAssignment.objects.filter(user=user, pk=assignment_id or 0).first()
+
+
+# --- the stakeholder directory (its pages ask the access policy: ``organisation_views``) -----
+
+def stakeholder_directory(user, *, kind: str = "", pentahelix: str = "") -> list:
+    """The organisations the user may see in the directory
+    (``access.visible_organisations_q``), each ``editable`` where the user keeps the
+    directory of its region."""
+    return organisation_selectors.directory(
+        access.visible_organisations_q(user),
+        access.in_scope_test(user, feature="stakeholders_manage"),
+        kind=kind, pentahelix=pentahelix)
+
+
+def stakeholder_regions(user) -> list[Region]:
+    """Provinces and kab/kota the user keeps the directory of."""
+    if not access.has_scope(user, feature="stakeholders_manage"):
+        return []
+    return list(access.visible(user, organisation_selectors.directory_regions(),
+                               feature="stakeholders_manage"))

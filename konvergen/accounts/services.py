@@ -144,9 +144,10 @@ NO_DEVICE = gettext_lazy("There is no authenticator app to confirm: start again.
 def _audit_region(user: User, manager) -> str:
     """The region an audit row about ``user`` is filed under: the user's assignment inside
     the manager's scope, so the manager's own audit page lists it."""
-    scopes = access.user_manage_scopes(manager) if manager is not None else []
+    manages = (access.in_scope_test(manager, feature="users_manage") if manager is not None
+               else lambda code: False)
     codes = [a.region_id for a in RoleAssignment.objects.filter(user=user) if a.region_id]
-    inside = [c for c in codes if access.covers_any(scopes, c)]
+    inside = [c for c in codes if manages(c)]
     return (inside or codes or [""])[0]
 
 

@@ -29,7 +29,7 @@ from konvergen.accounts.forms import (
     ThrottledPasswordResetForm,
 )
 from konvergen.accounts.middleware import PENDING
-from konvergen.accounts.models import Role, RoleAssignment, TotpDevice
+from konvergen.accounts.models import Role
 
 #: Session key holding a fresh invitation link to show once on the user's page.
 _INVITE_LINK = "konvergen_invitation_link"
@@ -50,9 +50,8 @@ class LogoutView(auth_views.LogoutView):
 @login_required
 @require_GET
 def account(request):
-    device = TotpDevice.objects.filter(user=request.user).first()
     return render(request, "accounts/account.html", {
-        "totp_enabled": bool(device and device.confirmed_at),
+        "totp_enabled": selectors.has_totp(request.user),
         "assignments": selectors.user_with_assignments(request.user),
     })
 
@@ -263,8 +262,7 @@ def user_detail(request, user_id: int):
                     messages.success(request, _("Role granted."))
                     return redirect("accounts:user", user_id=target.pk)
             elif action == "remove_role":
-                assignment = RoleAssignment.objects.filter(
-                    user=target, pk=request.POST.get("assignment") or 0).first()
+                assignment = selectors.user_assignment(target, request.POST.get("assignment"))
                 if assignment is None:
                     raise Http404(access.NOT_FOUND)
                 services.user_role_revoke(assignment=assignment, acting_user=request.user)
@@ -294,10 +292,10 @@ def user_detail(request, user_id: int):
                 for message in exc.messages:
                     messages.error(request, message)
                 return redirect("accounts:user", user_id=target.pk)
-    link = None
+    invitation_link: str | None = None
     shown = request.session.get(_INVITE_LINK)
     if shown and shown[0] == target.pk:
-        link = shown[1]
+        invitation_link = shown[1]
         del request.session[_INVITE_LINK]
     return render(request, "accounts/user_detail.html", {
         "target": target,
@@ -305,7 +303,7 @@ def user_detail(request, user_id: int):
         "manageable": manageable,
         "is_self": target.pk == request.user.pk,
         "invitation_pending": not target.has_usable_password(),
-        "invitation_link": link,
+        "invitation_link": invitation_link,
         "has_totp": selectors.has_totp(target),
         "form": form,
         "regions": selectors.region_suggestions(request.user) if manageable else [],

@@ -2,6 +2,8 @@
 those the user coordinates, its leading sector and supporting sectors). A row left without
 a region is ignored: that is how a member is removed."""
 
+from typing import cast
+
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
@@ -32,10 +34,11 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args, region_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "—"), *region_choices]
+        cast(forms.ChoiceField, self.fields["region"]).choices = [("", "—"), *region_choices]
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         if data.get("region") and not data.get("leading_sector"):
             self.add_error("leading_sector", _("Choose the member's leading sector."))
         return data

@@ -11,6 +11,7 @@ members). Nothing is computed per family.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Prefetch, Sum
@@ -23,6 +24,7 @@ from konvergen.convergence.selectors import region_figures
 from konvergen.convergence.services import programmes_for
 from konvergen.plans.models import PlanItem
 from konvergen.programs.models import Programme, Sector
+from konvergen.regions.codes import covers, province_of
 from konvergen.regions.models import Region
 from konvergen.targets.selectors import YearRow, indicator_by_code, series_many
 
@@ -43,7 +45,8 @@ ADDITIVE = ["target_families", "reached_families", "unreached_families",
 def agglomerations_for(user) -> list[Agglomeration]:
     """The agglomerations the user may read (the archived ones last), their members (with
     regions) loaded."""
-    return list(Agglomeration.objects.filter(access.agglomerations_q(user)).order_by(
+    return list(Agglomeration.objects.filter(
+        access.agglomerations_q(user, Member.objects.all())).order_by(
         "archived", "name", "id").prefetch_related(
         Prefetch("members", Member.objects.select_related("region").order_by("region_id"))))
 
@@ -81,7 +84,7 @@ class MemberRow:
     p0_target: float | None = None
     extreme: YearRow | None = None
     figures: dict = field(default_factory=dict)
-    convergence_as_of: object = None
+    convergence_as_of: datetime | None = None
     programmes: list[ProgrammeLine] = field(default_factory=list)
 
     @property
@@ -147,7 +150,7 @@ def _leading_programmes(member: Member, year: int, reached: dict[int, int]
                   .filter(sector=member.leading_sector, year_start__lte=year,
                           year_end__gte=year)
                   .select_related("organisation", "region").order_by("-budget", "name"))
-    return [ProgrammeLine(p, own=p.region_id == code or p.region_id.startswith(code + "."),
+    return [ProgrammeLine(p, own=covers(code, p.region_id),
                           families=reached.get(p.pk, 0)) for p in programmes]
 
 
@@ -201,3 +204,37 @@ def comparison(agglomeration: Agglomeration, year: int) -> Comparison:
     language = get_language() or "id"
     return Comparison(agglomeration, year, rows, totals,
                       {code: ind.name(language) for code, ind in by_code.items()})
+
+
+def agglomeration_for(user, agglomeration_id, *, manage: bool = False):
+    """An agglomeration the user may read (``access.agglomerations_q``), or with ``manage``
+    change (every member inside the user's management scope), members loaded. Http404
+    otherwise, the same as for an agglomeration that does not exist."""
+    from django.http import Http404
+
+    agglomeration = access.get_visible(
+        Agglomeration.objects.prefetch_related(
+            Prefetch("members", Member.objects.select_related("region").order_by("region_id"))),
+        access.agglomerations_q(user, Member.objects.all()), agglomeration_id)
+    if manage and not access.may_manage_agglomeration(
+            user, [m.region_id for m in agglomeration.members.all()]):
+        raise Http404(access.NOT_FOUND)
+    return agglomeration
+
+
+def member_region_choices(user) -> list:
+    """The kab/kota the user may make members (inside ``access.agglomeration_manage_q``),
+    grouped by province: ``[(province name, [(code, label), ...]), ...]``."""
+    from konvergen.regions.models import Level
+
+    if not access.agglomeration_manage_scopes(user):
+        return []
+    kabkota = Region.objects.filter(access.agglomeration_manage_q(user, "code"),
+                                    level=Level.KABKOTA, is_active=True).order_by("code")
+    provinces = dict(Region.objects.filter(level=Level.PROVINCE).values_list("code", "name"))
+    groups: dict[str, list] = {}
+    for region in kabkota.only("code", "name"):
+        province = province_of(region.code)
+        groups.setdefault(provinces.get(province, province), []).append(
+            (region.code, f"{region.name} ({region.code})"))
+    return list(groups.items())

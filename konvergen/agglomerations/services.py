@@ -12,6 +12,7 @@ from konvergen.accounts import access
 from konvergen.agglomerations.models import Agglomeration, Member
 from konvergen.audit.services import audit_record
 from konvergen.programs.models import Sector
+from konvergen.regions.codes import province_of
 from konvergen.regions.models import Level, Region
 
 ERR_NOT_YOURS = "not_yours"
@@ -37,7 +38,7 @@ class MemberSpec:
 
 def owner_scope_of(codes: Sequence[str]) -> str:
     """The province every member lies in, or "" when they span provinces."""
-    provinces = {c.split(".")[0] for c in codes}
+    provinces = {province_of(c) for c in codes}
     return provinces.pop() if len(provinces) == 1 else ""
 
 

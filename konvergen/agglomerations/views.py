@@ -15,7 +15,6 @@ from konvergen.agglomerations import selectors, services
 from konvergen.agglomerations.forms import AgglomerationForm, member_formset
 from konvergen.audit.services import audit_record
 from konvergen.core.xlsx import xlsx_response
-from konvergen.regions.models import Level, Region
 
 #: Blank member rows on the form (the seed agglomeration has five members).
 BLANK_ROWS_NEW, BLANK_ROWS_EDIT = 6, 3
@@ -34,18 +33,7 @@ def _year(year: int) -> int:
 
 def _region_choices(user) -> list:
     """The kab/kota the user may make members, grouped by province."""
-    scopes = access.agglomeration_manage_scopes(user)
-    if not scopes:
-        return []
-    kabkota = Region.objects.filter(access.scope_q(scopes, "code"), level=Level.KABKOTA,
-                                    is_active=True).order_by("code")
-    provinces = dict(Region.objects.filter(level=Level.PROVINCE).values_list("code", "name"))
-    groups: dict[str, list] = {}
-    for region in kabkota.only("code", "name"):
-        province = region.code.split(".")[0]
-        groups.setdefault(provinces.get(province, province), []).append(
-            (region.code, f"{region.name} ({region.code})"))
-    return list(groups.items())
+    return selectors.member_region_choices(user)
 
 
 @login_required
@@ -109,7 +97,7 @@ def new(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request, agglomeration_id: int):
-    agglomeration = access.access_agglomeration(request.user, agglomeration_id, manage=True)
+    agglomeration = selectors.agglomeration_for(request.user, agglomeration_id, manage=True)
     if agglomeration.archived:
         messages.error(request, _("This agglomeration is archived: restore it to change it."))
         return redirect("agglomerations:compare", agglomeration.pk, timezone.localdate().year)
@@ -120,7 +108,7 @@ def edit(request, agglomeration_id: int):
 @require_POST
 def archive(request, agglomeration_id: int):
     """Archive the agglomeration (``archived=1``) or restore it (``archived=0``)."""
-    agglomeration = access.access_agglomeration(request.user, agglomeration_id, manage=True)
+    agglomeration = selectors.agglomeration_for(request.user, agglomeration_id, manage=True)
     wanted = request.POST.get("archived")
     if wanted not in ("0", "1"):
         messages.error(request, _("Choose whether to archive or restore."))
@@ -138,7 +126,7 @@ def archive(request, agglomeration_id: int):
 @login_required
 @require_GET
 def compare(request, agglomeration_id: int, year: int):
-    agglomeration = access.access_agglomeration(request.user, agglomeration_id)
+    agglomeration = selectors.agglomeration_for(request.user, agglomeration_id)
     result = selectors.comparison(agglomeration, _year(year))
     return render(request, "agglomerations/compare.html", {
         "agglomeration": agglomeration, "year": year, "result": result,
@@ -152,7 +140,7 @@ def compare(request, agglomeration_id: int, year: int):
 @login_required
 @require_GET
 def compare_xlsx(request, agglomeration_id: int, year: int):
-    agglomeration = access.access_agglomeration(request.user, agglomeration_id)
+    agglomeration = selectors.agglomeration_for(request.user, agglomeration_id)
     result = selectors.comparison(agglomeration, _year(year))
     headers = [
         _("Region code"), _("Kabupaten/kota"), _("Leading sector"), _("Supporting sectors"),

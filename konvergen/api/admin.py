@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from konvergen.api.models import ApiClient
-from konvergen.core.admin import AuditedModelAdmin
+from konvergen.audit.admin_base import AuditedModelAdmin
 
 
 @admin.register(ApiClient)

@@ -9,9 +9,11 @@ from django.db.models import Q, QuerySet
 
 from konvergen.accounts import access
 from konvergen.linkage.models import BeneficiaryList, ListRow
+from konvergen.organisations.models import Organisation
 from konvergen.programs.models import Intervention, Programme
 from konvergen.programs.selectors import intervention_scope_q, visible_programmes
-from konvergen.registry.models import Family, Person, Snapshot
+from konvergen.regions.filters import within_q
+from konvergen.registry.models import Dataset, Family, Person, Snapshot
 
 #: Largest page a client may ask for.
 MAX_LIMIT = 1000
@@ -34,14 +36,28 @@ def keyset_page(qs: QuerySet, *, after: int | None, limit: int,
 def _in_region(qs: QuerySet, field: str, code: str | None) -> QuerySet:
     if not code:
         return qs
-    return qs.filter(Q(**{field: code}) | Q(**{f"{field}__startswith": code + "."}))
+    return qs.filter(within_q(code, field))
+
+
+def client_redaction(client, region_code: str) -> access.Redaction:
+    """Unmasked names and numbers only where the client holds ``persons:pii`` and its user
+    may see personal data in ``region_code`` (``access.redaction``)."""
+    if "persons:pii" not in client.scopes:
+        return access.REDACTED
+    return access.redaction(client.user, region_code)
 
 
 def may_see_personal(client, region_code: str) -> bool:
-    """Unmasked names and numbers: the client holds ``persons:pii`` and its user may see
-    personal data in ``region_code`` (``access.can_view_personal_data``)."""
-    return "persons:pii" in client.scopes and access.can_view_personal_data(
-        client.user, region_code)
+    """Unmasked names and numbers (``client_redaction``)."""
+    return client_redaction(client, region_code).visible
+
+
+def suppression_k(client, code: str, year: int) -> int:
+    """Small counts (1 … k-1 families) are hidden as on the dashboard unless the client
+    sees personal data in ``code`` (``client_redaction``): ``0`` then."""
+    from konvergen.welfare.services import small_cell_k
+
+    return 0 if client_redaction(client, code).visible else small_cell_k(code, year)
 
 
 # --- The register ---------------------------------------------------------------------------
@@ -52,8 +68,8 @@ def families(user, *, region: str | None, updated_since: datetime | None,
     with ``updated_since``, those whose current record came from a snapshot imported since
     then (and, with ``include_gone``, those of a register that has had a snapshot since
     then and no longer holds them)."""
-    qs = Family.objects.filter(access.scope_q(access.scope_codes(user, feature="register"),
-                                              "region_code"))
+    qs = access.visible(user, Family.objects.all(), feature="register",
+                        region_field="region_code")
     qs = _in_region(qs, "region_code", region)
     if updated_since is not None:
         recent = Snapshot.objects.filter(created_at__gte=updated_since)
@@ -72,8 +88,8 @@ def persons(user, *, region: str | None, updated_since: datetime | None,
     if family is not None:
         qs = Person.objects.filter(family=family)
     else:
-        qs = Person.objects.filter(access.scope_q(
-            access.scope_codes(user, feature="register"), "region_code"))
+        qs = access.visible(user, Person.objects.all(), feature="register",
+                            region_field="region_code")
         qs = _in_region(qs, "region_code", region)
     if updated_since is not None:
         recent = Snapshot.objects.filter(created_at__gte=updated_since)
@@ -94,7 +110,7 @@ def snapshots_of(rows) -> dict[int, Snapshot]:
 
 
 def family_out(client, family: Family, snapshots: dict[int, Snapshot]) -> dict:
-    personal = may_see_personal(client, family.region_code)
+    redaction = client_redaction(client, family.region_code)
     snapshot = snapshots.get(family.last_snapshot_id)
     out = {
         "id": family.pk, "source": family.source, "source_id": family.source_id,
@@ -104,26 +120,23 @@ def family_out(client, family: Family, snapshots: dict[int, Snapshot]) -> dict:
         "snapshot_id": family.last_snapshot_id,
         "snapshot_date": snapshot.snapshot_date if snapshot else None,
         "updated_at": snapshot.created_at if snapshot else None,
-        "personal_data": personal,
+        "personal_data": redaction.visible,
     }
-    if not personal:
-        out.update(kk_number=access.mask_nik(family.kk_number),
-                   head_name=access.mask_name(family.head_name),
-                   head_nik=access.mask_nik(family.head_nik), address="")
-    return out
+    return redaction.row(out, {"kk_number": "no_kk", "head_name": "name", "head_nik": "nik",
+                               "address": "address"})
 
 
 def person_out(client, person: Person) -> dict:
-    personal = may_see_personal(client, person.region_code)
+    redaction = client_redaction(client, person.region_code)
     birth = person.birth_date
     return {
         "id": person.pk, "family_id": person.family_id, "source_id": person.source_id,
         "region_code": person.region_code,
-        "nik": person.nik if personal else access.mask_nik(person.nik),
-        "name": person.name if personal else access.mask_name(person.name),
+        "nik": redaction.nik(person.nik),
+        "name": redaction.name(person.name),
         "sex": person.sex, "birth_year": birth.year if birth else None,
-        "birth_date": birth if personal else None, "relation": person.relation,
-        "is_current": person.is_current, "personal_data": personal,
+        "birth_date": redaction.hide(birth, None), "relation": person.relation,
+        "is_current": person.is_current, "personal_data": redaction.visible,
     }
 
 
@@ -152,8 +165,7 @@ def interventions(user, programme: Programme, *, year: int | None, status: str |
                   updated_since: datetime | None) -> QuerySet:
     """The programme's interventions to families (or groups) in the user's register scope
     — the programme page's rows — recorded or changed since ``updated_since``."""
-    qs = Intervention.objects.filter(programme=programme).filter(
-        intervention_scope_q(access.scope_codes(user, feature="register")))
+    qs = Intervention.objects.filter(programme=programme).filter(intervention_scope_q(user))
     if year is not None:
         qs = qs.filter(year=year)
     if status:
@@ -178,8 +190,8 @@ def intervention_out(intervention: Intervention) -> dict:
 
 def lists(user) -> QuerySet:
     """Lists the user may work on: the secretariat every list of its regions, agency
-    officers and partners their organisation's (``access.access_beneficiary_list``'s rule,
-    as one filter)."""
+    officers and partners their organisation's (``linkage.selectors.beneficiary_list_for``'s
+    rule, as one filter)."""
     return BeneficiaryList.objects.filter(
         access.organisation_scope_q(user, "linkage", "dataset__region__code")
     ).select_related("dataset")
@@ -200,3 +212,39 @@ def list_out(blist: BeneficiaryList) -> dict:
 def list_rows(blist: BeneficiaryList) -> QuerySet:
     return ListRow.objects.filter(beneficiary_list=blist).only(
         "row_number", "status", "match_probability", "person_id", "family_id")
+
+
+# --- reads of the figures, lists and interventions endpoints ---------------------------------
+
+def programmes_by_id(ids) -> dict[int, Programme]:
+    """The programmes of ``ids`` by id."""
+    return Programme.objects.in_bulk(list(ids))
+
+
+def region_dataset(region_code: str) -> Dataset | None:
+    """The register of the kab/kota ``region_code`` with its region, or ``None``."""
+    return Dataset.objects.filter(region_id=region_code).select_related("region").first()
+
+
+def first_organisation(ids) -> Organisation | None:
+    """The first organisation of ``ids`` (the one a list upload is recorded for)."""
+    return Organisation.objects.filter(pk__in=ids).first()
+
+
+def families_and_persons(user, *, ids, kks, niks) -> tuple[dict, dict, dict]:
+    """The register families and persons a bulk upload's rows name, set-wise (one query
+    per way of naming them), inside the user's register scope: families by id, current
+    families by KK number and current persons (with their family) by NIK."""
+    def in_scope(rows_of):
+        return access.visible(user, rows_of, feature="register", region_field="region_code")
+
+    by_id = in_scope(Family.objects.all()).in_bulk(list(ids)) if ids else {}
+    by_kk: dict[str, list[Family]] = {}
+    for with_kk in in_scope(Family.objects.filter(kk_number__in=kks, is_current=True)) \
+            if kks else []:
+        by_kk.setdefault(with_kk.kk_number, []).append(with_kk)
+    by_nik: dict[str, list[Person]] = {}
+    for with_nik in (in_scope(Person.objects.filter(nik__in=niks, is_current=True))
+                     .select_related("family") if niks else []):
+        by_nik.setdefault(with_nik.nik, []).append(with_nik)
+    return by_id, by_kk, by_nik

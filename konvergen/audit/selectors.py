@@ -20,3 +20,22 @@ def change_stamp(*region_codes: str) -> str:
                   .values_list("id", "at").first())
         parts.append(f"{newest[0]}@{newest[1].timestamp()}" if newest else "-")
     return ",".join(parts)
+
+
+def filtered_entries(entries, *, actor: str = "", action: str = "", object: str = "",
+                     region: str = "", since=None, until=None):
+    """``entries`` narrowed by the audit page's filters (each left out when empty): actor
+    and object containing, action and region code starting with, time from and to."""
+    if actor:
+        entries = entries.filter(actor_label__icontains=actor)
+    if action:
+        entries = entries.filter(action__startswith=action)
+    if object:
+        entries = entries.filter(object_repr__icontains=object)
+    if region:
+        entries = entries.filter(region_code__startswith=region)
+    if since:
+        entries = entries.filter(at__gte=since)
+    if until:
+        entries = entries.filter(at__lte=until)
+    return entries

@@ -13,12 +13,15 @@ class ConvergenceConfig(AppConfig):
             convergence_refresh_after_change,
             convergence_refresh_after_import,
         )
-        from konvergen.programs import hooks as program_hooks
-        from konvergen.registry import hooks as registry_hooks
+        from konvergen.core import hooks
 
-        program_hooks.register_after_change(convergence_refresh_after_change)
-        registry_hooks.register_after_import(
-            convergence_refresh_after_import, order=registry_hooks.CONVERGENCE)
+        # Named like the refresh job's kind, so the convergence dashboard's failure notice
+        # shows a failed (or skipped) hook too; after an import it runs once welfare has
+        # classified the snapshot, whatever the order of INSTALLED_APPS.
+        hooks.register(hooks.PROGRAMMES_CHANGED, convergence_refresh_after_change,
+                       name="convergence.refresh")
+        hooks.register(hooks.SNAPSHOT_STORED, convergence_refresh_after_import,
+                       name="convergence.refresh", after=("welfare.recompute",))
         from konvergen.convergence import home
         from konvergen.core import home as core_home
 

@@ -4,11 +4,11 @@ tables (written to CSV by the commands): what an independent recomputation needs
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.db import connection
-from django.db.models import Q
 
 from konvergen.convergence.services import latest_snapshot, record_snapshot_column
+from konvergen.core.bulk import fetch_arrow
 from konvergen.programs.models import GroupMember, Intervention, Programme
-from konvergen.registry.bulk import fetch_arrow
+from konvergen.regions.filters import within_q
 from konvergen.registry.models import Dataset, Family, FamilyRecord, Person
 from konvergen.welfare.engine import STATUS_KEYS
 from konvergen.welfare.models import FamilyWelfare, WelfareRun
@@ -23,9 +23,7 @@ INTERVENTION_COLUMNS = [
 def _datasets(region_code: str | None):
     datasets = Dataset.objects.all()
     if region_code:
-        datasets = datasets.filter(
-            Q(region_id=region_code) | Q(region__code__startswith=region_code + ".")
-        )
+        datasets = datasets.filter(within_q(region_code, "region__code"))
     return datasets.order_by("pk")
 
 

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,7 @@ class TargetRulesForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         lo, hi = data.get("desil_min"), data.get("desil_max")
         if lo is not None and hi is not None and lo > hi:
             raise forms.ValidationError(_("The desil range is empty."))
@@ -46,10 +49,11 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes
+        cast(forms.ModelChoiceField, self.fields["programme"]).queryset = programmes
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         programme, year = data.get("programme"), data.get("year")
         if programme and year and not programme.year_start <= year <= programme.year_end:
             self.add_error("year", outside_period_message(programme, year))

@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.db.models import F, Q, Sum
 from django.utils.translation import get_language
 
+from konvergen.accounts import access
 from konvergen.convergence.models import (
     BudgetConvergence,
     ConvergenceRun,
@@ -18,6 +19,8 @@ from konvergen.convergence.models import (
 )
 from konvergen.convergence.services import datasets_touching
 from konvergen.programs.models import Programme
+from konvergen.programs.selectors import programmes_for
+from konvergen.regions.filters import within_q
 from konvergen.regions.models import Region
 from konvergen.welfare.engine import DEFAULT_INDICATORS
 from konvergen.welfare.models import Status
@@ -86,7 +89,7 @@ def hierarchy_figures(code: str, year: int) -> dict:
     ``year`` (three queries whatever the number of regions): what the public portal
     protects as one set of tables."""
     runs = runs_for(code, year)
-    where = Q(region_code=code) | Q(region_code__startswith=code + ".")
+    where = within_q(code, "region_code")
     regions = _summed(RegionConvergence, runs, where, ["region_code", "level"],
                       ["families", "target_families", "reached_families",
                        "unreached_families"]) if runs else []
@@ -177,8 +180,6 @@ def _planned_budget(code: str, year: int) -> list[dict]:
     """Budget of the programmes running in ``year`` that can reach ``code``, per dimension
     (a programme's budget is not split by region: it counts wholly for each region it can
     reach)."""
-    from konvergen.convergence.services import programmes_for
-
     sums: dict[tuple[str, str], float] = defaultdict(float)
     programmes = programmes_for(code).filter(year_start__lte=year, year_end__gte=year)
     for p in programmes.only("strategy", "sector", "funding_source", "stage",
@@ -264,3 +265,89 @@ def status_label(status: int) -> str:
         return str(Status(status).label)
     except ValueError:
         return ""
+
+
+# --- Personal data, redacted for the user (``access.redaction``) ----------------------------
+
+#: How a worklist row is redacted: the head's name and NIK masked, No KK and address hidden.
+WORKLIST_REDACTION = {"head": "name", "nik": "nik", "kk": "hide", "address": "address"}
+
+
+def suppression_k(user, code: str, year: int) -> int:
+    """The small-cell threshold of ``code``'s figures for ``user``: ``0`` (nothing hidden)
+    where the user may see personal data there, else the region's k (counts of 1 … k-1
+    families are hidden)."""
+    from konvergen.welfare.services import small_cell_k
+
+    return 0 if access.redaction(user, code).visible else small_cell_k(code, year)
+
+
+def worklist_rows(rows, runs, labels: dict[str, str], redaction: "access.Redaction"):
+    """The worklist's rows (page or export) for the template or the sheet, the head's name
+    and numbers and the address redacted with ``redaction`` (a lazy iterator)."""
+    codes = {r.pk: r.config.get("need_codes", []) for r in runs}
+    desa: dict[str, str] = {}
+    for item in rows:
+        family = item.family
+        if item.region_code not in desa:
+            desa[item.region_code] = (
+                Region.objects.filter(code=item.region_code).values_list("name", flat=True).first()
+                or ""
+            )
+        yield redaction.row({
+            "family": family,
+            "source_id": family.source_id,
+            "kk": family.kk_number,
+            "head": family.head_name,
+            "nik": family.head_nik,
+            "address": family.address,
+            "desa_code": item.region_code,
+            "desa": desa[item.region_code],
+            "desil": item.desil,
+            "status": status_label(item.status),
+            "unmet": ", ".join(need_labels_of(item.gaps, codes[item.run_id], labels)),
+            "programmes": item.programmes,
+            "stage": item.stage,
+        }, WORKLIST_REDACTION)
+
+
+# --- reads of the index and worklist pages ---------------------------------------------------
+
+def index_regions(user):
+    """The regions the convergence index lists for the user: the provinces for a user of
+    the whole country, else the user's own regions (a queryset by code)."""
+    if access.is_country_wide(user, feature="convergence"):
+        return Region.objects.filter(level=1).order_by("code")
+    return Region.objects.filter(
+        code__in=access.display_scopes(user, feature="convergence")).order_by("code")
+
+
+def worklist_total(rows) -> int:
+    """How many families a worklist holds."""
+    return rows.count()
+
+
+def worklist_selected(rows, family_ids):
+    """The worklist's rows of the ticked families."""
+    return rows.filter(family_id__in=family_ids)
+
+
+def plan_programmes(user, code: str, need: str | None) -> list[Programme]:
+    """Programmes addressing ``need`` that can reach ``code`` and that the user manages
+    (an officer: their organisation's; the secretariat: every one of its region)."""
+    if not need or not access.has_feature(user, "programmes_manage"):
+        return []
+    candidates = (
+        access.visible(user, programmes_for(code), feature="programmes_manage",
+                       region_field="region__code")
+        .select_related("organisation")
+        .order_by("code")
+    )
+    out = []
+    for programme in candidates:
+        if need not in (programme.needs or []):
+            continue
+        orgs = access.programme_organisations(user, programme.region_id)
+        if orgs is None or programme.organisation_id in orgs:
+            out.append(programme)
+    return out

@@ -31,10 +31,13 @@ from konvergen.convergence.models import (
     RegionConvergence,
     TargetRules,
 )
+from konvergen.core import jobs
+from konvergen.core.bulk import constant_column, fetch_arrow, insert_table
 from konvergen.linkage.duplicates import survivor_map
 from konvergen.programs.models import GroupMember, Intervention, Programme
-from konvergen.registry import jobs
-from konvergen.registry.bulk import constant_column, fetch_arrow, insert_table
+from konvergen.programs.selectors import programmes_for
+from konvergen.regions.codes import lineage
+from konvergen.regions.filters import overlap_q
 from konvergen.registry.models import Dataset, Family, FamilyRecord, Person, Snapshot
 from konvergen.registry.selectors import head_snapshot_id
 from konvergen.welfare.models import FamilyWelfare, WelfareRun
@@ -53,11 +56,6 @@ SUMMARY_MODELS = (
 )
 
 
-def _self_and_ancestors(code: str) -> list[str]:
-    parts = code.split(".")
-    return [".".join(parts[:n]) for n in range(len(parts), 0, -1)]
-
-
 @dataclass(frozen=True)
 class Target:
     """The target definition in force for a region, and the region that set it (``owner``
@@ -71,7 +69,7 @@ class Target:
 
 def target_rules(region_code: str) -> Target:
     """The target definition of the region, or of the nearest region above with one."""
-    codes = _self_and_ancestors(region_code)
+    codes = lineage(region_code, nearest_first=True)
     rules = {r.region_id: r for r in TargetRules.objects.filter(region_id__in=codes)}
     for code in codes:
         if code in rules and rules[code].target_statuses:
@@ -208,15 +206,6 @@ def latest_snapshot(dataset) -> Snapshot | None:
         Snapshot.objects.filter(dataset=dataset, pk__in=done)
         .order_by("-snapshot_date", "-id")
         .first()
-    )
-
-
-def programmes_for(region_code: str):
-    """Programmes that can reach families of a dataset of ``region_code``: those of the
-    region, of regions above it and of regions below it."""
-    return Programme.objects.filter(
-        Q(region_id__in=_self_and_ancestors(region_code))
-        | Q(region__code__startswith=region_code + ".")
     )
 
 
@@ -449,10 +438,7 @@ def _store(run: ConvergenceRun, result: engine.ConvergenceResult) -> None:
 
 def datasets_touching(region_code: str):
     """Datasets whose region lies above, at or below ``region_code``."""
-    return Dataset.objects.filter(
-        Q(region_id__in=_self_and_ancestors(region_code))
-        | Q(region__code__startswith=region_code + ".")
-    )
+    return Dataset.objects.filter(overlap_q(region_code, "region__code"))
 
 
 def convergence_refresh(*, region_code: str, acting_user=None) -> list[ConvergenceRun]:
@@ -469,8 +455,6 @@ def convergence_refresh_after_change(*, region_code: str) -> None:
 
 
 def convergence_refresh_after_import(*, snapshot: Snapshot, acting_user=None) -> None:
-    """Registry hook, after welfare classified the new snapshot. Logged, never raised."""
-    try:
-        convergence_refresh_dataset(dataset=snapshot.dataset, acting_user=acting_user)
-    except Exception:
-        log.exception("convergence refresh of snapshot %s failed", snapshot.pk)
+    """Registry hook (``hooks.SNAPSHOT_STORED``, ``convergence.refresh``), after welfare
+    classified the new snapshot. A failure is recorded for the dashboard (``core.hooks``)."""
+    convergence_refresh_dataset(dataset=snapshot.dataset, acting_user=acting_user)

@@ -19,10 +19,11 @@ from konvergen.audit.services import audit_record
 from konvergen.convergence import selectors, services
 from konvergen.convergence.forms import PlanForm, TargetRulesForm
 from konvergen.core.xlsx import xlsx_response
+from konvergen.programs import selectors as program_selectors
 from konvergen.programs import services as program_services
 from konvergen.programs.models import Programme
-from konvergen.regions.models import Level, Region
-from konvergen.welfare.services import small_cell_k
+from konvergen.regions import selectors as region_selectors
+from konvergen.regions.models import Level
 
 WORKLIST_PAGE = 500
 
@@ -40,11 +41,8 @@ def _year(request, years: list[int]) -> int | None:
 @login_required
 def convergence_index(request):
     access.require_feature(request.user, "convergence")
-    scopes = access.scope_codes(request.user, feature="convergence")
-    regions = Region.objects.filter(code__in=[s for s in scopes if s]).order_by("code")
-    if access.WHOLE_COUNTRY in scopes:
-        regions = Region.objects.filter(level=1).order_by("code")
-    worklist = [s for s in access.scope_codes(request.user, feature="worklists") if s]
+    regions = selectors.index_regions(request.user)
+    worklist = access.display_scopes(request.user, feature="worklists")
     return render(request, "convergence/index.html", {"regions": regions, "worklist": worklist})
 
 
@@ -58,8 +56,7 @@ def dashboard(request, code: str):
     region = access.access_region(request.user, code, feature="convergence")
     years = selectors.years_for(code)
     year = _year(request, years)
-    personal = access.can_view_personal_data(request.user, code)
-    k = 0 if personal else small_cell_k(code, year or 0)
+    k = selectors.suppression_k(request.user, code, year or 0)
     can_worklist = access.has_feature(request.user, "worklists")
     runs = selectors.runs_for(code, year) if year else []
     key = "convergence:{}:{}:{}:{}:{}:{}".format(
@@ -85,8 +82,7 @@ def dashboard(request, code: str):
         {"region": region, "years": years, "year": year, "k": k, **cached,
          "map_url": reverse("regions:map", args=[code]),
          "can_targets": region.level <= Level.KABKOTA
-         and access.covers_any(access.scope_codes(request.user, feature="target_settings"),
-                               code)},
+         and access.in_scope(request.user, code, feature="target_settings")},
     )
 
 
@@ -98,8 +94,7 @@ def region_values(request, code: str):
     access.access_region(request.user, code, feature="convergence")
     years = selectors.years_for(code)
     year = _year(request, years)
-    personal = access.can_view_personal_data(request.user, code)
-    k = 0 if personal else small_cell_k(code, year or 0)
+    k = selectors.suppression_k(request.user, code, year or 0)
     data = selectors.region_figures(code, year) if year else {"children": []}
     values = {}
     for row in data["children"]:
@@ -161,51 +156,16 @@ def _own_needs(user, code: str) -> list[str]:
     orgs = access.programme_organisations(user, code)
     if not orgs:
         return []
-    needs: list[str] = []
-    for programme_needs in Programme.objects.filter(organisation_id__in=orgs).values_list(
-        "needs", flat=True
-    ):
-        needs.extend(n for n in programme_needs if n not in needs)
-    return needs
-
-
-def _worklist_rows(rows, runs, labels, personal: bool):
-    codes = {r.pk: r.config.get("need_codes", []) for r in runs}
-    desa = {}
-    for item in rows:
-        family = item.family
-        if item.region_code not in desa:
-            desa[item.region_code] = (
-                Region.objects.filter(code=item.region_code).values_list("name", flat=True).first()
-                or ""
-            )
-        name, nik, kk, address = family.head_name, family.head_nik, family.kk_number, family.address
-        if not personal:
-            name, nik, kk, address = access.mask_name(name), access.mask_nik(nik), "", ""
-        yield {
-            "family": family,
-            "source_id": family.source_id,
-            "kk": kk,
-            "head": name,
-            "nik": nik,
-            "address": address,
-            "desa_code": item.region_code,
-            "desa": desa[item.region_code],
-            "desil": item.desil,
-            "status": selectors.status_label(item.status),
-            "unmet": ", ".join(selectors.need_labels_of(item.gaps, codes[item.run_id], labels)),
-            "programmes": item.programmes,
-            "stage": item.stage,
-        }
+    return program_selectors.organisation_needs(orgs)
 
 
 @login_required
 def worklist(request, code: str):
     region, years, year, need, rows, runs, labels, own_needs = _worklist_params(request, code)
-    personal = access.can_view_personal_data(request.user, code)
-    total = rows.count()
-    page = list(_worklist_rows(rows[:WORKLIST_PAGE], runs, labels, personal))
-    if personal:
+    redaction = access.redaction(request.user, code)
+    total = selectors.worklist_total(rows)
+    page = list(selectors.worklist_rows(rows[:WORKLIST_PAGE], runs, labels, redaction))
+    if redaction.visible:
         audit_record(actor=request.user, action="personal_data.worklist_view", obj=region,
                      region_code=code, changes={"year": year, "need": need or "",
                                                 "rows": len(page)})
@@ -214,7 +174,7 @@ def worklist(request, code: str):
     plan_form = None
     if programmes:
         plan_form = PlanForm(
-            programmes=Programme.objects.filter(pk__in=[p.pk for p in programmes]),
+            programmes=program_selectors.programmes_by_ids(p.pk for p in programmes),
             initial={"year": (year or 0) + 1},
         )
     return render(
@@ -239,23 +199,7 @@ def worklist(request, code: str):
 def _plan_programmes(user, code: str, need: str | None) -> list[Programme]:
     """Programmes addressing ``need`` that can reach ``code`` and that the user manages
     (an officer: their organisation's; the secretariat: every one of its region)."""
-    if not need or not access.has_feature(user, "programmes_manage"):
-        return []
-    scopes = access.scope_codes(user, feature="programmes_manage")
-    candidates = (
-        services.programmes_for(code)
-        .filter(access.scope_q(scopes, "region__code"))
-        .select_related("organisation")
-        .order_by("code")
-    )
-    out = []
-    for programme in candidates:
-        if need not in (programme.needs or []):
-            continue
-        orgs = access.programme_organisations(user, programme.region_id)
-        if orgs is None or programme.organisation_id in orgs:
-            out.append(programme)
-    return out
+    return selectors.plan_programmes(user, code, need)
 
 
 @login_required
@@ -267,19 +211,19 @@ def worklist_plan(request, code: str):
     programmes = _plan_programmes(request.user, code, need)
     if not programmes:
         raise Http404(access.NOT_FOUND)
-    form = PlanForm(request.POST, programmes=Programme.objects.filter(
-        pk__in=[p.pk for p in programmes]))
+    form = PlanForm(request.POST, programmes=program_selectors.programmes_by_ids(
+        p.pk for p in programmes))
     back = reverse("convergence:worklist", args=[code]) + "?" + urlencode(
         {"year": year or "", "need": need or ""})
     if not form.is_valid():
         errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
         messages.error(request, " ".join(errors) or _("Choose a programme and a period."))
         return redirect(back)
-    programme = access.access_programme(request.user, form.cleaned_data["programme"].pk,
-                                        manage=True)
+    programme = program_selectors.programme_for(
+        request.user, form.cleaned_data["programme"].pk, manage=True)
     if form.cleaned_data["scope"] == "selected":
         ids = [int(v) for v in request.POST.getlist("family") if v.isdigit()]
-        rows = rows.filter(family_id__in=ids)
+        rows = selectors.worklist_selected(rows, ids)
     outcome = program_services.interventions_plan(
         programme=programme, families=rows, year=form.cleaned_data["year"],
         value=form.cleaned_data["value"], acting_user=request.user,
@@ -320,7 +264,7 @@ def target_rules(request, code: str):
             messages.success(request, _("Target rules saved; the convergence figures are "
                                         "being recomputed."))
             return redirect("convergence:targets", code=region.code)
-    owner = Region.objects.filter(code=current.owner).first() if current.owner else None
+    owner = region_selectors.region_by_code(current.owner) if current.owner else None
     return render(
         request,
         "convergence/targets.html",
@@ -344,14 +288,15 @@ WORKLIST_HEADERS = [
 @login_required
 def worklist_xlsx(request, code: str):
     _region, _years, year, need, rows, runs, labels, _own = _worklist_params(request, code)
-    personal = access.can_view_personal_data(request.user, code)
+    redaction = access.redaction(request.user, code)
     data = (
         [r["source_id"], r["kk"], r["head"], r["nik"], r["address"], r["desa_code"], r["desa"],
          r["desil"], str(r["status"]), r["unmet"], r["programmes"]]
-        for r in _worklist_rows(rows.iterator(chunk_size=2000), runs, labels, personal)
+        for r in selectors.worklist_rows(rows.iterator(chunk_size=2000), runs, labels,
+                                         redaction)
     )
     name = f"worklist-{code}-{year or ''}{'-' + need if need else ''}.xlsx"
-    if personal:
+    if redaction.visible:
         audit_record(actor=request.user, action="personal_data.worklist_export", obj=_region,
                      region_code=code, changes={"year": year, "need": need or ""})
     return xlsx_response(name, WORKLIST_HEADERS, data, sheet=_("Worklist"))

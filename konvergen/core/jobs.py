@@ -46,7 +46,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from konvergen.core.models import Job
+from konvergen.core import hooks
+from konvergen.core.models import HookFailure, Job
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,6 @@ NOT_IMPORTABLE = "A queued job must be a module-level function, not {name}."
 NOT_JSON = "The arguments of a queued job must be JSON values (ids, codes): {args!r}."
 WORKER_LOST = "The worker {worker} stopped while running this job (attempt {attempt})."
 
-_FAILURE_HANDLERS: dict[str, Callable[..., None]] = {}
 _running = threading.local()
 
 
@@ -120,8 +120,9 @@ def in_worker() -> bool:
 def register_failure_handler(func: Callable, handler: Callable[..., None]) -> None:
     """Call ``handler(*args, error=...)`` when a job of ``func`` has failed for good (its
     attempts used up, or its worker lost on the last attempt), so the row the page shows
-    (an import job, a list) says so too."""
-    _FAILURE_HANDLERS[func_path(func)] = handler
+    (an import job, a list) says so too. The handler is a hook of the event
+    ``hooks.jobs_failed(func)``: its own failure is recorded, not raised."""
+    hooks.register(hooks.jobs_failed(func_path(func)), handler, name=func_path(handler))
 
 
 # --- What pages show ------------------------------------------------------------------------
@@ -133,24 +134,42 @@ def _related_codes(region_code: str) -> Q:
     return Q(region_code__in=ancestors) | Q(region_code__startswith=region_code + ".")
 
 
-def last_failure(kinds: Iterable[str], region_code: str) -> Job | None:
+def last_failure(kinds: Iterable[str], region_code: str) -> Job | HookFailure | None:
     """The failed job behind the figures of ``region_code``: for the region, each region
     above it and each below it, the latest finished job of one of ``kinds``; the first of
-    those that failed (newest first), or ``None`` when every latest one succeeded."""
+    those that failed (newest first), or ``None`` when every latest one succeeded.
+
+    A recorded failure of an event's handler named like one of ``kinds`` (``core.hooks``,
+    e.g. the convergence refresh after an import) counts too, until that handler succeeds
+    there again or a later job of that kind finishes for that region; the newer of the two
+    is returned."""
     finished = (
         Job.objects.filter(_related_codes(region_code), kind__in=list(kinds),
                            status__in=[Job.Status.DONE, Job.Status.FAILED])
         .order_by("-finished_at", "-id")
         .only("kind", "region_code", "status", "finished_at", "error")
     )
+    kinds = list(kinds)
+    latest = list(finished[:200])
+    failed_job = None
     seen: set[str] = set()
-    for job in finished[:200]:
+    for job in latest:
         if job.region_code in seen:
             continue
         seen.add(job.region_code)
         if job.status == Job.Status.FAILED:
-            return job
-    return None
+            failed_job = job
+            break
+    for failure in hooks.failures(kinds, _related_codes(region_code)):
+        superseded = any(job.region_code == failure.region_code and job.kind == failure.handler
+                         and job.finished_at and job.finished_at > failure.at for job in latest)
+        if superseded:
+            continue
+        if failed_job is None or failed_job.finished_at is None \
+                or failure.at > failed_job.finished_at:
+            return failure
+        break
+    return failed_job
 
 
 # --- The worker -----------------------------------------------------------------------------
@@ -212,18 +231,14 @@ class _Heartbeat(threading.Thread):
 
 
 def _fail_for_good(job: Job, error: str) -> None:
-    handler = _FAILURE_HANDLERS.get(job.func)
-    if handler is None:
+    event = hooks.jobs_failed(job.func)
+    if not hooks.has_handlers(event):
         try:  # importing the function's module registers its handler
             import_string(job.func)
         except ImportError:
             return
-        handler = _FAILURE_HANDLERS.get(job.func)
-    if handler is not None:
-        try:
-            handler(*job.args, error=error)
-        except Exception:
-            log.exception("failure handler of job %s failed", job.pk)
+    # A failing handler is recorded (``core.hooks``), never raised into the worker.
+    hooks.run(event, *job.args, at_region=job.region_code, error=error)
 
 
 def _record_failure(job: Job, error: str, *, worker_id: str) -> None:

@@ -67,3 +67,43 @@ class Job(models.Model):
         """The last line of the error (the exception and its message)."""
         lines = [line for line in self.error.strip().splitlines() if line.strip()]
         return lines[-1].strip()[:300] if lines else ""
+
+
+class HookFailure(models.Model):
+    """A handler of an event (``core.hooks``) that failed, or was skipped because one it
+    runs after failed, for a region: pages show it like a failed background job until the
+    handler succeeds there again (``resolved_at``)."""
+
+    class Status(models.TextChoices):
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
+
+    event = models.CharField(max_length=100)
+    handler = models.CharField(max_length=100)
+    region_code = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.FAILED)
+    #: The traceback, or which handlers before it failed.
+    error = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["region_code", "handler"], name="core_hookfail_region")]
+
+    def __str__(self) -> str:
+        return f"hook {self.handler} of {self.event} {self.status}"
+
+    @property
+    def finished_at(self):
+        """When it failed (named like ``Job.finished_at`` for the failure notice)."""
+        return self.at
+
+    @property
+    def kind(self) -> str:
+        return self.handler
+
+    @property
+    def reason(self) -> str:
+        """The last line of the error (the exception and its message)."""
+        lines = [line for line in self.error.strip().splitlines() if line.strip()]
+        return lines[-1].strip()[:300] if lines else ""

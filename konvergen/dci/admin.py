@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from konvergen.core.admin import AuditedModelAdmin
+from konvergen.audit.admin_base import AuditedModelAdmin
 from konvergen.dci.models import Sender, Transaction, TransactionItem
 
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from konvergen.accounts import access
 from konvergen.dci import fields, protocol
 from konvergen.dci.models import Sender, Transaction, TransactionItem
 from konvergen.dci.queries import PERSON_ATTRIBUTES, Expression, Query, birth_date_bounds
+from konvergen.regions.filters import within_q
 from konvergen.registry.models import Family, FamilyAlias, Person, PersonAlias, Source
 
 _COMPARE = {"gt": "gt", "lt": "lt", "ge": "gte", "le": "lte", "eq": "exact"}
@@ -25,15 +25,7 @@ class Page:
 
 def sender_scope(sender: Sender) -> Q:
     """The region limit of ``sender`` as a filter on a region-code column (``region_code``)."""
-    scope = sender.region_code or access.WHOLE_COUNTRY
-    return access.scope_q([scope], "region_code")
-
-
-def _region_q(field: str, codes: tuple) -> Q:
-    q = Q(pk__in=[])
-    for code in codes:
-        q |= Q(**{field: code}) | Q(**{f"{field}__startswith": code + "."})
-    return q
+    return within_q(sender.region_code or "", "region_code")
 
 
 def _person_q(expr: Expression, prefix: str = "") -> Q:
@@ -61,7 +53,7 @@ def _person_q(expr: Expression, prefix: str = "") -> Q:
 def _family_q(expr: Expression, prefix: str = "") -> Q:
     """``expr`` on a family's columns (``prefix`` reaches the family from the row)."""
     if expr.attribute == "region_code":
-        return _region_q(f"{prefix}region_code", expr.values)
+        return within_q(expr.values, f"{prefix}region_code")
     if expr.operator == "in":
         return Q(**{f"{prefix}desil__in": list(expr.values)})
     return Q(**{f"{prefix}desil__{_COMPARE[expr.operator]}": expr.values[0]})

@@ -76,24 +76,41 @@ def duplicates_find(*, dataset, acting_user=None) -> int:
     return len(new)
 
 
-def pair_merge(*, pair: DuplicatePair, survivor_id: int, acting_user) -> PersonMerge:
-    if pair.status != DuplicatePair.Status.OPEN:
+def _lock_open(pair: DuplicatePair) -> DuplicatePair:
+    """The pair's row, locked until the caller's transaction ends, if it is still open.
+
+    Two reviewers deciding the same pair at once: the second waits for the first's lock and
+    then sees its decision, instead of both reading "open" before either writes.
+    """
+    locked = DuplicatePair.objects.select_for_update().get(pk=pair.pk)
+    if locked.status != DuplicatePair.Status.OPEN:
         raise ValidationError(_("This pair has already been decided."))
-    if survivor_id not in (pair.person_a_id, pair.person_b_id):
-        raise ValidationError(_("Keep one of the two persons of the pair."))
-    merged_id = pair.person_b_id if survivor_id == pair.person_a_id else pair.person_a_id
-    if PersonMerge.objects.filter(merged_id=merged_id, split_at__isnull=True).exists():
-        raise ValidationError(_("That person is already merged into another."))
+    return locked
+
+
+def _decide(pair: DuplicatePair, locked: DuplicatePair, status, acting_user) -> None:
+    locked.status, locked.decided_by, locked.decided_at = status, acting_user, timezone.now()
+    locked.save(update_fields=["status", "decided_by", "decided_at"])
+    # The caller's instance shows the decision too.
+    pair.status, pair.decided_by, pair.decided_at = (
+        locked.status,
+        locked.decided_by,
+        locked.decided_at,
+    )
+
+
+def pair_merge(*, pair: DuplicatePair, survivor_id: int, acting_user) -> PersonMerge:
     with transaction.atomic():
+        locked = _lock_open(pair)
+        if survivor_id not in (locked.person_a_id, locked.person_b_id):
+            raise ValidationError(_("Keep one of the two persons of the pair."))
+        merged_id = locked.person_b_id if survivor_id == locked.person_a_id else locked.person_a_id
+        if PersonMerge.objects.filter(merged_id=merged_id, split_at__isnull=True).exists():
+            raise ValidationError(_("That person is already merged into another."))
         merge = PersonMerge.objects.create(
-            pair=pair, survivor_id=survivor_id, merged_id=merged_id, merged_by=acting_user
+            pair=locked, survivor_id=survivor_id, merged_id=merged_id, merged_by=acting_user
         )
-        pair.status, pair.decided_by, pair.decided_at = (
-            DuplicatePair.Status.MERGED,
-            acting_user,
-            timezone.now(),
-        )
-        pair.save(update_fields=["status", "decided_by", "decided_at"])
+        _decide(pair, locked, DuplicatePair.Status.MERGED, acting_user)
         audit_record(
             actor=acting_user,
             action="linkage.person_merge",
@@ -102,26 +119,20 @@ def pair_merge(*, pair: DuplicatePair, survivor_id: int, acting_user) -> PersonM
             changes={
                 "survivor": merge.survivor.source_id,
                 "merged": merge.merged.source_id,
-                "probability": pair.match_probability,
+                "probability": locked.match_probability,
             },
         )
     return merge
 
 
 def pair_mark_distinct(*, pair: DuplicatePair, acting_user) -> None:
-    if pair.status != DuplicatePair.Status.OPEN:
-        raise ValidationError(_("This pair has already been decided."))
     with transaction.atomic():
-        pair.status, pair.decided_by, pair.decided_at = (
-            DuplicatePair.Status.DISTINCT,
-            acting_user,
-            timezone.now(),
-        )
-        pair.save(update_fields=["status", "decided_by", "decided_at"])
+        locked = _lock_open(pair)
+        _decide(pair, locked, DuplicatePair.Status.DISTINCT, acting_user)
         audit_record(
             actor=acting_user,
             action="linkage.pair_distinct",
-            obj=pair,
+            obj=locked,
             region_code=pair.dataset.region_id,
             changes={"a": pair.person_a.source_id, "b": pair.person_b.source_id},
         )

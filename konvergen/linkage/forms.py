@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +30,7 @@ class ListUploadForm(forms.Form):
 
     def __init__(self, *args, datasets, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["dataset"].choices = [(d.pk, str(d)) for d in datasets]
+        cast(forms.ChoiceField, self.fields["dataset"]).choices = [(d.pk, str(d)) for d in datasets]
 
     def clean_unit(self) -> str:
         return self.cleaned_data.get("unit") or BeneficiaryList.Unit.PERSON
@@ -55,6 +57,7 @@ class ThresholdsForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean() returns cleaned_data
         if (
             cleaned.get("review") is not None
             and cleaned.get("accept") is not None

@@ -5,9 +5,9 @@ import pyarrow.compute as pc
 from django.conf import settings
 from django.db import connection
 
+from konvergen.core.bulk import fetch_arrow
 from konvergen.linkage.engine.neighbours import neighbour_pairs
 from konvergen.regions.models import Level, Region
-from konvergen.registry.bulk import fetch_arrow
 from konvergen.registry.models import Family, Person
 
 _TEXT = ("person_id", "family_id", "nik", "name", "sex", "kk_number", "region_code", "address")

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from konvergen.audit.services import audit_record
-from konvergen.core import jobs
-from konvergen.linkage import hooks, register_source
+from konvergen.core import hooks, jobs
+from konvergen.core.bulk import create_temp_table, insert_table
+from konvergen.linkage import register_source
 from konvergen.linkage.engine import columns
 from konvergen.linkage.engine.link import link_list
 from konvergen.linkage.engine.model import (
@@ -33,7 +34,6 @@ from konvergen.linkage.models import (
     RowStatus,
     Thresholds,
 )
-from konvergen.registry.bulk import create_temp_table, insert_table
 from konvergen.registry.ingest.readers import IngestFileError, read_table
 from konvergen.registry.models import Person
 
@@ -49,6 +49,17 @@ NO_USABLE_COLUMN = (
 
 class ListLinkError(ValueError):
     pass
+
+
+def _rows_changed(*, list_id: int, region_code: str, acting_user, trigger: str) -> None:
+    """Run the work other apps do after the rows of a list changed (``hooks.ROWS_CHANGED``,
+    e.g. programmes that take their beneficiaries from the list) with the list id, the
+    acting user and the trigger. Called after the change's own transaction; each handler
+    runs in a savepoint of its own, so a failing one is rolled back alone and recorded
+    (``core.hooks``), never undoing a reviewer's decision (syncing the list by hand repeats
+    it)."""
+    hooks.run(hooks.ROWS_CHANGED, list_id=list_id, acting_user=acting_user, trigger=trigger,
+              at_region=region_code, atomic=True)
 
 
 def thresholds_for(region) -> Thresholds:
@@ -280,7 +291,8 @@ def beneficiary_list_link(list_id: int, acting_user_id: int | None = None) -> No
             changes={"rows": result.num_rows, **counts, "model": version.version,
                      "decisions_kept": kept},
         )
-    hooks.rows_changed(list_id=blist.pk, acting_user=acting, trigger="link")
+    _rows_changed(list_id=blist.pk, region_code=blist.dataset.region_id, acting_user=acting,
+                  trigger="link")
 
 
 def beneficiary_list_link_failed(list_id: int, acting_user_id: int | None = None, *,
@@ -427,8 +439,9 @@ def list_row_decide(
                 "previous_status": decision.previous_status,
             },
         )
-    hooks.rows_changed(list_id=row.beneficiary_list_id, acting_user=acting_user,
-                       trigger="review")
+    _rows_changed(list_id=row.beneficiary_list_id,
+                  region_code=row.beneficiary_list.dataset.region_id, acting_user=acting_user,
+                  trigger="review")
     return decision
 
 
@@ -464,6 +477,7 @@ def list_row_undo(*, row: ListRow, acting_user) -> ReviewDecision:
                 "status": row.status,
             },
         )
-    hooks.rows_changed(list_id=row.beneficiary_list_id, acting_user=acting_user,
-                       trigger="undo")
+    _rows_changed(list_id=row.beneficiary_list_id,
+                  region_code=row.beneficiary_list.dataset.region_id, acting_user=acting_user,
+                  trigger="undo")
     return undo

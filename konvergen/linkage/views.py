@@ -14,32 +14,22 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from konvergen.accounts import access
 from konvergen.audit.services import audit_record
+from konvergen.core import jobs
 from konvergen.core.uploads import save_upload
 from konvergen.linkage import duplicates, labels, selectors, services
 from konvergen.linkage.forms import ListUploadForm, RetrainForm, ThresholdsForm
 from konvergen.linkage.models import BeneficiaryList, DuplicatePair, ListRow, RowStatus
-from konvergen.organisations.models import Organisation
-from konvergen.regions.models import Region
-from konvergen.registry import jobs
-from konvergen.registry.models import Dataset, Person
+from konvergen.regions import selectors as region_selectors
 
 
 def _lists_for(user):
-    lists = BeneficiaryList.objects.select_related("dataset", "organisation", "uploaded_by")
-    scopes = access.scope_codes(user, feature="linkage")
-    visible = []
-    for blist in lists.filter(access.scope_q(scopes, "dataset__region__code"))[:200]:
-        orgs = access.linkage_organisations(user, blist.dataset.region_id)
-        if orgs is None or blist.organisation_id in orgs:
-            visible.append(blist)
-    return visible
+    return selectors.visible_lists(user)
 
 
 @login_required
 def list_index(request):
     access.require_feature(request.user, "linkage")
-    scopes = access.scope_codes(request.user, feature="linkage_settings")
-    regions = Region.objects.filter(code__in=[c for c in scopes if c.count(".") == 1])
+    regions = selectors.settings_regions(request.user)
     return render(
         request,
         "linkage/index.html",
@@ -48,10 +38,7 @@ def list_index(request):
 
 
 def _datasets_for(user):
-    scopes = access.scope_codes(user, feature="linkage")
-    return list(
-        Dataset.objects.filter(access.scope_q(scopes, "region__code")).select_related("region")
-    )
+    return selectors.upload_datasets(user)
 
 
 @login_required
@@ -63,7 +50,7 @@ def list_upload(request):
     if request.method == "POST" and form.is_valid():
         dataset = next(d for d in datasets if str(d.pk) == form.cleaned_data["dataset"])
         orgs = access.linkage_organisations(request.user, dataset.region_id)
-        organisation = Organisation.objects.filter(pk__in=orgs).first() if orgs else None
+        organisation = selectors.first_organisation(orgs) if orgs else None
         folder = Path(settings.UPLOAD_DIR) / "lists" / uuid.uuid4().hex
         blist = services.beneficiary_list_create(
             dataset=dataset,
@@ -82,14 +69,14 @@ def list_upload(request):
 
 @login_required
 def list_detail(request, list_id: int):
-    blist = access.access_beneficiary_list(request.user, list_id)
+    blist = selectors.beneficiary_list_for(request.user, list_id)
     return render(
         request,
         "linkage/list.html",
         {
             "blist": blist,
             "counts": blist.counts or {},
-            "review_left": blist.rows.filter(status=RowStatus.REVIEW).count(),
+            "review_left": selectors.review_left(blist),
         },
     )
 
@@ -99,7 +86,7 @@ def list_detail(request, list_id: int):
 def list_relink(request, list_id: int):
     """Link the list again (after a new register snapshot, a retrained model or new
     thresholds); reviewer decisions stand."""
-    blist = access.access_beneficiary_list(request.user, list_id)
+    blist = selectors.beneficiary_list_for(request.user, list_id)
     if blist.status in (BeneficiaryList.Status.QUEUED, BeneficiaryList.Status.RUNNING):
         messages.info(request, _("The list is already being linked."))
         return redirect("linkage:list", list_id=blist.pk)
@@ -111,7 +98,7 @@ def list_relink(request, list_id: int):
 
 @login_required
 def list_status(request, list_id: int):
-    blist = access.access_beneficiary_list(request.user, list_id)
+    blist = selectors.beneficiary_list_for(request.user, list_id)
     done = blist.status in (BeneficiaryList.Status.DONE, BeneficiaryList.Status.FAILED)
     return JsonResponse(
         {
@@ -127,16 +114,14 @@ def list_status(request, list_id: int):
 @login_required
 def list_result_csv(request, list_id: int):
     """The contract: row_number, id_individu, match_probability, status (after review)."""
-    blist = access.access_beneficiary_list(request.user, list_id)
+    blist = selectors.beneficiary_list_for(request.user, list_id)
     audit_record(actor=request.user, action="personal_data.list_result_export", obj=blist,
                  region_code=blist.dataset.region_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="hasil-tautan-{blist.pk}.csv"'
     writer = csv.writer(response)
     writer.writerow(["row_number", "id_individu", "match_probability", "status"])
-    rows = blist.rows.order_by("row_number").values_list(
-        "row_number", "person__source_id", "match_probability", "status"
-    )
+    rows = selectors.result_rows(blist)
     for number, person, probability, status in rows.iterator():
         writer.writerow(
             [number, person or "", "" if probability is None else f"{probability:.6f}", status]
@@ -146,11 +131,11 @@ def list_result_csv(request, list_id: int):
 
 @login_required
 def review_queue(request, list_id: int):
-    blist = access.access_beneficiary_list(request.user, list_id)
+    blist = selectors.beneficiary_list_for(request.user, list_id)
     status = request.GET.get("status", RowStatus.REVIEW)
     if status not in RowStatus.values:
         raise Http404(access.NOT_FOUND)
-    rows = blist.rows.filter(status=status).select_related("person").order_by("row_number")
+    rows = selectors.queue_rows(blist, status)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     audit_record(actor=request.user, action="personal_data.list_rows_view", obj=blist,
                  region_code=blist.dataset.region_id,
@@ -163,12 +148,8 @@ def review_queue(request, list_id: int):
 
 
 def _row(user, list_id: int, row_number: int) -> ListRow:
-    blist = access.access_beneficiary_list(user, list_id)
-    row = (
-        ListRow.objects.filter(beneficiary_list=blist, row_number=row_number)
-        .select_related("person", "person__family", "beneficiary_list__dataset")
-        .first()
-    )
+    blist = selectors.beneficiary_list_for(user, list_id)
+    row = selectors.list_row(blist, row_number)
     if row is None:
         raise Http404(access.NOT_FOUND)
     return row
@@ -194,34 +175,15 @@ def row_review(request, list_id: int, row_number: int):
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
             messages.success(request, _("Decision saved."))
-            following = (
-                ListRow.objects.filter(
-                    beneficiary_list_id=list_id,
-                    status=RowStatus.REVIEW,
-                    row_number__gt=row.row_number,
-                )
-                .order_by("row_number")
-                .values_list("row_number", flat=True)
-                .first()
-            )
+            following = selectors.next_review_row(list_id, row.row_number)
             if following and request.POST.get("action") != "undo":
                 return redirect("linkage:row", list_id=list_id, row_number=following)
         return redirect("linkage:row", list_id=list_id, row_number=row_number)
     audit_record(actor=request.user, action="personal_data.list_row_view",
                  obj=row.beneficiary_list, region_code=row.beneficiary_list.dataset.region_id,
                  changes={"row": row.row_number})
-    ids = [c.get("person_id") for c in row.candidates]
-    persons = {
-        p.source_id: p
-        for p in Person.objects.filter(
-            dataset_id=row.beneficiary_list.dataset_id, source_id__in=ids
-        ).select_related("family")
-    }
-    names = dict(
-        Region.objects.filter(
-            code__in={p.family.region_code for p in persons.values()}
-        ).values_list("code", "name")
-    )
+    persons = selectors.candidate_persons(row)
+    names = region_selectors.region_names({p.family.region_code for p in persons.values()})
     candidates = []
     for c in row.candidates:
         person = persons.get(c.get("person_id"))
@@ -265,11 +227,8 @@ def thresholds(request, code: str):
         )
         messages.success(request, _("Thresholds saved."))
         return redirect("linkage:thresholds", code=code)
-    lists = BeneficiaryList.objects.filter(
-        dataset__region_id=region.code, status=BeneficiaryList.Status.DONE
-    )
     histogram: dict[str, list] = {"edges": [], "counts": []}
-    for blist in lists.only("counts"):
+    for blist in selectors.done_lists(region):
         h = (blist.counts or {}).get("histogram") or {}
         if not histogram["edges"]:
             histogram = {"edges": h.get("edges", []), "counts": list(h.get("counts", []))}
@@ -297,7 +256,7 @@ def thresholds(request, code: str):
 @require_POST
 def retrain(request, code: str):
     region = access.access_region(request.user, code, feature="linkage_settings")
-    dataset = Dataset.objects.filter(region=region).first()
+    dataset = selectors.region_dataset(region)
     if dataset is None:
         raise Http404(access.NOT_FOUND)
     form = RetrainForm(request.POST)
@@ -318,11 +277,7 @@ def retrain(request, code: str):
 
 
 def _pair(user, pair_id: int) -> DuplicatePair:
-    pair = (
-        DuplicatePair.objects.select_related("dataset", "person_a__family", "person_b__family")
-        .filter(pk=pair_id)
-        .first()
-    )
+    pair = selectors.duplicate_pair(pair_id)
     if pair is None:
         raise Http404(access.NOT_FOUND)
     access.access_region(user, pair.dataset.region_id, feature="linkage_settings")
@@ -333,9 +288,7 @@ def _pair(user, pair_id: int) -> DuplicatePair:
 def duplicates_index(request, code: str):
     region = access.access_region(request.user, code, feature="linkage_settings")
     status = request.GET.get("status", DuplicatePair.Status.OPEN)
-    pairs = DuplicatePair.objects.filter(dataset__region=region, status=status).select_related(
-        "person_a", "person_b"
-    )
+    pairs = selectors.duplicate_pairs(region, status)
     page = Paginator(pairs, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -345,7 +298,7 @@ def duplicates_index(request, code: str):
             "page": page,
             "status": status,
             "statuses": DuplicatePair.Status.choices,
-            "has_dataset": Dataset.objects.filter(region=region).exists(),
+            "has_dataset": selectors.has_dataset(region),
         },
     )
 
@@ -354,7 +307,7 @@ def duplicates_index(request, code: str):
 @require_POST
 def duplicates_find(request, code: str):
     region = access.access_region(request.user, code, feature="linkage_settings")
-    dataset = Dataset.objects.filter(region=region).first()
+    dataset = selectors.region_dataset(region)
     if dataset is None:
         raise Http404(access.NOT_FOUND)
     try:
@@ -395,6 +348,6 @@ def duplicate_pair(request, pair_id: int):
         {
             "pair": pair,
             "evidence": evidence,
-            "merge": pair.merges.filter(split_at__isnull=True).select_related("survivor").first(),
+            "merge": selectors.open_merge(pair),
         },
     )

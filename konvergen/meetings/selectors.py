@@ -17,7 +17,7 @@ TKPK_LEVELS = (Level.PROVINCE, Level.KABKOTA)
 
 def meetings_q(user, *, feature: str = "meetings") -> Q:
     """Meetings of the regions inside the user's ``feature`` scope."""
-    return access.scope_q(access.scope_codes(user, feature=feature), "region__code")
+    return access.region_q(user, "region__code", feature=feature)
 
 
 def _with_related(qs: QuerySet) -> QuerySet:
@@ -58,14 +58,13 @@ def years_of(region: Region) -> list[int]:
 def index_regions(user, year: int) -> list[tuple[Region, int]]:
     """The provinces and kab/kota of the user's ``meetings`` scope (with the whole country:
     those that have meetings) with the number of meetings held in ``year``."""
-    scopes = access.scope_codes(user, feature="meetings")
-    if not scopes:
+    if not access.has_feature(user, "meetings"):
         return []
     regions = Region.objects.filter(level__in=TKPK_LEVELS, is_active=True)
-    if access.WHOLE_COUNTRY in scopes:
+    if access.is_country_wide(user, feature="meetings"):
         regions = regions.filter(code__in=Meeting.objects.values("region_id"))
     else:
-        regions = regions.filter(access.scope_q(scopes, "code"))
+        regions = access.visible(user, regions, feature="meetings")
     counts = dict(Meeting.objects.filter(region__in=regions, held_on__year=year).values(
         "region_id").annotate(n=Count("id")).values_list("region_id", "n"))
     return [(r, counts.get(r.code, 0)) for r in regions.order_by("code")]
@@ -73,7 +72,7 @@ def index_regions(user, year: int) -> list[tuple[Region, int]]:
 
 def may_manage(user, region: Region) -> bool:
     """Does the user keep the meetings of ``region`` (the secretariat, administrators)?"""
-    return access.covers_any(access.scope_codes(user, feature="meetings_manage"), region.code)
+    return access.in_scope(user, region.code, feature="meetings_manage")
 
 
 def organisation_choices(region: Region, meeting: Meeting | None = None) -> QuerySet:

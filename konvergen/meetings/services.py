@@ -49,7 +49,7 @@ class MeetingError(ValidationError):
 
 
 def _require(user, region) -> None:
-    if not access.covers_any(access.scope_codes(user, feature="meetings_manage"), region.code):
+    if not access.in_scope(user, region.code, feature="meetings_manage"):
         raise MeetingError(NOT_YOURS, code="not_yours")
 
 

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,12 +21,12 @@ class OrganisationForm(forms.ModelForm):
         if regions is None:  # editing: the region stays
             del self.fields["region_code"]
         else:
-            self.fields["region_code"].choices = [(r.code, f"{r.code} {r.name}")
-                                                  for r in regions]
+            cast(forms.ChoiceField, self.fields["region_code"]).choices = [
+                (r.code, f"{r.code} {r.name}") for r in regions]
             self.fields["region_code"].required = True
             del self.fields["is_active"]
-        self.fields["kind"].choices = OrganisationKind.choices
-        self.fields["pentahelix"].choices = Pentahelix.choices
+        cast(forms.ChoiceField, self.fields["kind"]).choices = OrganisationKind.choices
+        cast(forms.ChoiceField, self.fields["pentahelix"]).choices = Pentahelix.choices
 
     def organisation_fields(self) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if k != "region_code"}

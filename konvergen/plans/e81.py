@@ -53,14 +53,22 @@ def dec(value) -> Number:
 
 
 def add(*values: Number) -> Number:
-    """The sum of the values that are present; ``None`` when none is."""
+    """The sum of the values that are present; ``None`` when none is.
+
+    >>> add(Decimal("1.5"), None, Decimal(2)), add(None, None)
+    (Decimal('3.5'), None)
+    """
     present = [Decimal(v) for v in values if v is not None]
     return sum(present, Decimal(0)) if present else None
 
 
 def percent(numerator: Number, denominator: Number) -> Number:
     """``numerator / denominator x 100`` rounded to two decimals, or ``None`` when either is
-    missing or the denominator is zero."""
+    missing or the denominator is zero.
+
+    >>> percent(Decimal(1), Decimal(3)), percent(Decimal(5), Decimal(0)), percent(None, 1)
+    (Decimal('33.33'), None, None)
+    """
     if numerator is None or denominator is None or Decimal(denominator) == 0:
         return None
     return (Decimal(numerator) * HUNDRED / Decimal(denominator)).quantize(CENT, ROUND_HALF_UP)
@@ -111,7 +119,21 @@ class Row:
 
 
 def compute(figures: Figures, quarter: int = 4) -> Row:
-    """The E.81 columns of one item, counting the realisation of triwulan I..``quarter``."""
+    """The E.81 columns of one item, counting the realisation of triwulan I..``quarter``.
+
+    Target 100 (output) and Rp 1,000,000 for the year; 20 and 30 realised in triwulan I and
+    II; 150 realised in the earlier years of a 500 plan period. Up to triwulan II:
+
+    >>> row = compute(Figures(target_k=100, target_rp=1_000_000, real_k=(20, 30, 40, None),
+    ...                       real_rp=(100_000, 250_000, None, None), period_target_k=500,
+    ...                       prior_k=150), quarter=2)
+    >>> row.real_k, row.cum_k, row.pct_k  # triwulan III is after the quarter: left out
+    ([Decimal('20'), Decimal('30'), None, None], Decimal('50'), Decimal('50.00'))
+    >>> row.pct_rp, row.total_k, row.total_pct_k
+    (Decimal('35.00'), Decimal('200'), Decimal('40.00'))
+    >>> row.total_rp is None  # no budget realisation up to last year given
+    True
+    """
     if quarter not in QUARTERS:
         raise ValueError(f"quarter must be 1-4, got {quarter!r}")
     real_k = [dec(v) if i < quarter else None for i, v in enumerate(figures.real_k)]
@@ -172,7 +194,13 @@ def check_quarter_targets(annual: Number, quarters: Sequence[Number], *,
                           tolerance: Decimal = Decimal(0)) -> Decimal | None:
     """``None`` when the quarterly targets are fine, else their sum (which differs from the
     annual target). Fine means: no quarterly target at all (the year is not split), or the
-    given ones (blank counts as 0) add up to ``annual`` within ``tolerance``."""
+    given ones (blank counts as 0) add up to ``annual`` within ``tolerance``.
+
+    >>> check_quarter_targets(Decimal(100), [25, 25, 25, 25]) is None
+    True
+    >>> check_quarter_targets(Decimal(100), [25, 25, None, 25])
+    Decimal('75')
+    """
     given = [Decimal(q) for q in quarters if q is not None]
     if not given:
         return None

@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import cast
 
 from django import forms
 from django.forms.models import fields_for_model
@@ -30,12 +31,13 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
         if organisations.count() == 1:
             self.initial["organisation"] = organisations.first()
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", _("The period ends before it starts."))
@@ -50,6 +52,7 @@ class PeriodForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         if data.get("period_start") and data.get("period_end") and (
                 data["period_end"] < data["period_start"]):
             self.add_error("period_end", _("The period ends before it starts."))

@@ -17,6 +17,8 @@ from konvergen.plans import e81
 from konvergen.plans.models import (
     ActionPlan,
     Deadline,
+    Evidence,
+    ItemUpload,
     PlanItem,
     QuarterReport,
     Realisation,
@@ -24,7 +26,8 @@ from konvergen.plans.models import (
     State,
     default_due_date,
 )
-from konvergen.programs.models import Intervention
+from konvergen.programs.models import Intervention, Programme
+from konvergen.regions.models import Level, Region
 
 ON_TIME, LATE, OPEN = "on_time", "late", "open"
 
@@ -215,3 +218,78 @@ def region_overview(region_code: str, year: int, *, today: dt.date | None = None
                 c["missing"] += 1
         rows.append(OverviewRow(organisation=org, plan=plan, cells=cells))
     return rows, due, counts
+
+
+def plan_for(user, plan_id, *, edit: bool = False):
+    """An action plan the user may read (``access.plans_q``), or with ``edit`` change (its
+    own organisation's). Http404 otherwise, the same as for a plan that does not exist."""
+    return access.get_visible(
+        ActionPlan.objects.select_related("organisation", "region"),
+        access.plans_q(user, feature="plans_edit" if edit else "plans"), plan_id)
+
+
+def may_on_plan(user, plan, feature: str) -> bool:
+    """May the user do ``feature`` (plans_edit, plans_submit, plans_verify, plans_approve)
+    on ``plan``? Services ask this too, so a crafted request cannot act on another plan."""
+    return ActionPlan.objects.filter(access.plans_q(user, feature=feature),
+                                     pk=plan.pk).exists()
+
+
+# --- reads of the plan pages (lists, forms, files) -------------------------------------------
+
+def editable_organisations(user):
+    """Organisations the user may make plans for (their own; any for administrators)."""
+    orgs = Organisation.objects.filter(region__level=Level.KABKOTA, is_active=True).exclude(
+        kind__in=[OrganisationKind.SECRETARIAT, OrganisationKind.VERTICAL])
+    if getattr(user, "is_superuser", False):
+        return orgs.select_related("region")
+    ids = {a.organisation_id for a in access.assignments(user)
+           if a.role in access.FEATURES["plans_edit"] and a.organisation_id}
+    return orgs.filter(pk__in=ids).select_related("region")
+
+
+def has_editable_organisations(user) -> bool:
+    """Whether the user may make a plan for some organisation."""
+    return editable_organisations(user).exists()
+
+
+def overview_regions(user, year: int) -> list[Region]:
+    """The kab/kota whose overview the user may open: those of their assignments, and
+    (for province-wide or national scopes) those with plans of the year."""
+    roles = access.FEATURES["plans"] - {"agency", "agency_head", "partner"}
+    if not access.has_scope(user, roles=roles):
+        return []
+    with_plans = set(ActionPlan.objects.filter(year=year).values_list("region_id", flat=True))
+    regions = access.visible(user, Region.objects.filter(level=Level.KABKOTA), roles=roles)
+    own = set(access.display_scopes(user, roles=roles))
+    return [r for r in regions.filter(code__in=with_plans | own).order_by("code")]
+
+
+def plan_programmes(plan):
+    """The programmes of the plan's organisation and region (an item's choices)."""
+    return Programme.objects.filter(organisation_id=plan.organisation_id,
+                                    region_id=plan.region_id).order_by("code")
+
+
+def plan_item(plan, item_id: int) -> PlanItem | None:
+    return PlanItem.objects.filter(plan=plan, pk=item_id).first()
+
+
+def recent_item_uploads(plan, limit: int = 10):
+    """The plan's latest item uploads."""
+    return ItemUpload.objects.filter(plan=plan)[:limit]
+
+
+def item_upload(plan, upload_id: int) -> ItemUpload | None:
+    return ItemUpload.objects.filter(plan=plan, pk=upload_id).first()
+
+
+def plan_evidence(plan, evidence_id: int) -> Evidence | None:
+    """One evidence file of the plan's quarterly reports, or ``None``."""
+    return Evidence.objects.filter(report__plan=plan, pk=evidence_id).first()
+
+
+def region_plans(region, year: int) -> list[ActionPlan]:
+    """The kab/kota's plans of the year with their organisations, by organisation name."""
+    return list(ActionPlan.objects.filter(region=region, year=year).select_related(
+        "organisation", "region").order_by("organisation__name"))

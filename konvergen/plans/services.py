@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from konvergen.accounts import access
 from konvergen.audit.services import audit_record
 from konvergen.plans import items as item_rules
+from konvergen.plans import selectors as plan_selectors
 from konvergen.plans.models import (
     EDITABLE,
     ActionPlan,
@@ -79,7 +80,7 @@ class PlanError(ValidationError):
 
 
 def _require(user, plan, *features: str) -> None:
-    if not any(access.may_on_plan(user, plan, f) for f in features):
+    if not any(plan_selectors.may_on_plan(user, plan, f) for f in features):
         raise PlanError(NOT_YOURS, code="not_yours")
 
 
@@ -98,8 +99,8 @@ def plan_create(*, organisation, region, year: int, period_start: int | None = N
     if organisation.region_id != region.code:
         raise PlanError(ORG_OUTSIDE, code="org_outside")
     orgs = access.plan_organisations(acting_user, region.code)
-    if not access.covers_any(access.scope_codes(acting_user, feature="plans_edit"),
-                             region.code) or (orgs is not None and organisation.pk not in orgs):
+    if not access.in_scope(acting_user, region.code, feature="plans_edit") or (
+            orgs is not None and organisation.pk not in orgs):
         raise PlanError(NOT_YOURS, code="not_yours")
     with transaction.atomic():
         if ActionPlan.objects.filter(organisation=organisation, region=region,
@@ -426,7 +427,7 @@ def allowed_steps(user, plan: ActionPlan, report: QuarterReport | None = None) -
     for action, (sources, target, features, _lbl) in STEPS.items():
         if obj_state not in sources:
             continue
-        if not any(access.may_on_plan(user, plan, f) for f in features):
+        if not any(plan_selectors.may_on_plan(user, plan, f) for f in features):
             continue
         if report is not None and action != "return" and RANK[plan.state] < RANK[target] - 1:
             continue
@@ -503,8 +504,7 @@ def signoff(*, plan: ActionPlan, action: str, quarter: int | None = None, note: 
 def deadline_set(*, region, year: int, quarter: int, due_on: dt.date, acting_user) -> Deadline:
     """The secretariat sets the due date of a quarter's reports in its region."""
     quarter = _quarter(quarter)
-    if not access.covers_any(access.scope_codes(acting_user, feature="plans_verify"),
-                             region.code):
+    if not access.in_scope(acting_user, region.code, feature="plans_verify"):
         raise PlanError(NOT_YOURS, code="not_yours")
     with transaction.atomic():
         deadline = Deadline.objects.filter(region=region, year=year, quarter=quarter).first()

@@ -22,7 +22,6 @@ from konvergen.audit.selectors import change_stamp
 from konvergen.audit.services import audit_record
 from konvergen.core.uploads import save_upload
 from konvergen.core.xlsx import XLSX_TYPE
-from konvergen.organisations.models import Organisation, OrganisationKind
 from konvergen.plans import e81, exports, items, meeting, selectors, services
 from konvergen.plans.forms import (
     DeadlineForm,
@@ -34,8 +33,8 @@ from konvergen.plans.forms import (
     StepForm,
     UploadForm,
 )
-from konvergen.plans.models import ActionPlan, Evidence, ItemUpload, PlanItem, State
-from konvergen.programs.models import Programme
+from konvergen.plans.models import ItemUpload, PlanItem, State
+from konvergen.regions import selectors as region_selectors
 from konvergen.regions.models import Level, Region
 
 
@@ -62,7 +61,7 @@ def _errors(request, exc: ValidationError) -> None:
 
 
 def _may_step(user, plan) -> bool:
-    return any(access.may_on_plan(user, plan, f)
+    return any(selectors.may_on_plan(user, plan, f)
                for f in ("plans_submit", "plans_verify", "plans_approve"))
 
 
@@ -74,26 +73,11 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
 
 def _editable_organisations(user):
     """Organisations the user may make plans for (their own; any for administrators)."""
-    orgs = Organisation.objects.filter(region__level=Level.KABKOTA, is_active=True).exclude(
-        kind__in=[OrganisationKind.SECRETARIAT, OrganisationKind.VERTICAL])
-    if getattr(user, "is_superuser", False):
-        return orgs.select_related("region")
-    ids = {a.organisation_id for a in access.assignments(user)
-           if a.role in access.FEATURES["plans_edit"] and a.organisation_id}
-    return orgs.filter(pk__in=ids).select_related("region")
+    return selectors.editable_organisations(user)
 
 
 def _overview_regions(user, year: int) -> list[Region]:
-    """The kab/kota whose overview the user may open: those of their assignments, and
-    (for province-wide or national scopes) those with plans of the year."""
-    scopes = access.scope_codes(user, roles=access.FEATURES["plans"] - {
-        "agency", "agency_head", "partner"})
-    if not scopes:
-        return []
-    with_plans = set(ActionPlan.objects.filter(year=year).values_list("region_id", flat=True))
-    regions = Region.objects.filter(level=Level.KABKOTA).filter(
-        access.scope_q(scopes, "code"))
-    return [r for r in regions.filter(code__in=with_plans | set(scopes)).order_by("code")]
+    return selectors.overview_regions(user, year)
 
 
 @login_required
@@ -105,8 +89,8 @@ def index(request):
     plans = list(selectors.plans_for(user, year=year))
     return render(request, "plans/index.html", {
         "plans": plans, "year": year, "years": [year - 1, year, year + 1],
-        "can_create": access.has_feature(user, "plans_edit") and _editable_organisations(
-            user).exists(),
+        "can_create": access.has_feature(user, "plans_edit")
+        and selectors.has_editable_organisations(user),
         "regions": _overview_regions(user, year),
     })
 
@@ -137,7 +121,7 @@ def plan_new(request):
 @require_GET
 def plan_detail(request, plan_id: int):
     user = request.user
-    plan = access.access_plan(user, plan_id)
+    plan = selectors.plan_for(user, plan_id)
     table = selectors.e81_table(plan, 4)
     reach = selectors.programme_reach([i.programme_id for i, _r in table.lines], plan.year)
     due = selectors.due_dates(plan.region_id, plan.year)
@@ -150,7 +134,7 @@ def plan_detail(request, plan_id: int):
                                                due[q])})
     return render(request, "plans/plan.html", {
         "plan": plan, "table": table, "reach": reach, "quarters": quarters,
-        "can_edit": plan.is_editable and access.may_on_plan(user, plan, "plans_edit"),
+        "can_edit": plan.is_editable and selectors.may_on_plan(user, plan, "plans_edit"),
         "steps": services.allowed_steps(user, plan),
         "history": selectors.history(plan, plan_only=True),
         "region_wide": access.plans_region_wide(user, plan.region_id),
@@ -160,7 +144,7 @@ def plan_detail(request, plan_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, plan_id: int):
-    plan = access.access_plan(request.user, plan_id, edit=True)
+    plan = selectors.plan_for(request.user, plan_id, edit=True)
     form = PeriodForm(request.POST or None, initial={"period_start": plan.period_start,
                                                      "period_end": plan.period_end})
     if request.method == "POST" and form.is_valid():
@@ -193,14 +177,13 @@ def _step(request, plan, quarter: int | None):
 @login_required
 @require_POST
 def plan_step(request, plan_id: int):
-    plan = access.access_plan(request.user, plan_id)
+    plan = selectors.plan_for(request.user, plan_id)
     _step(request, plan, None)
     return redirect("plans:plan", plan_id=plan.pk)
 
 
 def _programmes(plan):
-    return Programme.objects.filter(organisation_id=plan.organisation_id,
-                                    region_id=plan.region_id).order_by("code")
+    return selectors.plan_programmes(plan)
 
 
 def _item_form(request, plan, item=None):
@@ -227,12 +210,12 @@ def _item_form(request, plan, item=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_new(request, plan_id: int):
-    plan = access.access_plan(request.user, plan_id, edit=True)
+    plan = selectors.plan_for(request.user, plan_id, edit=True)
     return _item_form(request, plan)
 
 
 def _item(plan, item_id: int) -> PlanItem:
-    item = PlanItem.objects.filter(plan=plan, pk=item_id).first()
+    item = selectors.plan_item(plan, item_id)
     if item is None:
         raise Http404(access.NOT_FOUND)
     return item
@@ -241,14 +224,14 @@ def _item(plan, item_id: int) -> PlanItem:
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_edit(request, plan_id: int, item_id: int):
-    plan = access.access_plan(request.user, plan_id, edit=True)
+    plan = selectors.plan_for(request.user, plan_id, edit=True)
     return _item_form(request, plan, _item(plan, item_id))
 
 
 @login_required
 @require_POST
 def item_delete(request, plan_id: int, item_id: int):
-    plan = access.access_plan(request.user, plan_id, edit=True)
+    plan = selectors.plan_for(request.user, plan_id, edit=True)
     item = _item(plan, item_id)
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Confirm the deletion."))
@@ -265,7 +248,7 @@ def item_delete(request, plan_id: int, item_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request, plan_id: int):
-    plan = access.access_plan(request.user, plan_id, edit=True)
+    plan = selectors.plan_for(request.user, plan_id, edit=True)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
@@ -281,12 +264,12 @@ def upload(request, plan_id: int):
         "plan": plan, "form": form, "locked": not plan.is_editable,
         "fields": [(f, *items.FIELD_LABELS[f], items.SYNONYMS.get(f, [])[:4],
                     f in items.REQUIRED) for f in items.FIELDS],
-        "uploads": ItemUpload.objects.filter(plan=plan)[:10],
+        "uploads": selectors.recent_item_uploads(plan),
     })
 
 
 def _upload(plan, upload_id: int) -> ItemUpload:
-    result = ItemUpload.objects.filter(plan=plan, pk=upload_id).first()
+    result = selectors.item_upload(plan, upload_id)
     if result is None:
         raise Http404(access.NOT_FOUND)
     return result
@@ -295,7 +278,7 @@ def _upload(plan, upload_id: int) -> ItemUpload:
 @login_required
 @require_GET
 def upload_result(request, plan_id: int, upload_id: int):
-    plan = access.access_plan(request.user, plan_id, edit=True)
+    plan = selectors.plan_for(request.user, plan_id, edit=True)
     result = _upload(plan, upload_id)
     return render(request, "plans/upload_result.html", {
         "plan": plan, "upload": result, "rejected": result.rejected[:500]})
@@ -304,7 +287,7 @@ def upload_result(request, plan_id: int, upload_id: int):
 @login_required
 @require_GET
 def upload_rejected(request, plan_id: int, upload_id: int):
-    plan = access.access_plan(request.user, plan_id, edit=True)
+    plan = selectors.plan_for(request.user, plan_id, edit=True)
     result = _upload(plan, upload_id)
     response = HttpResponse(services.rejected_rows_csv(result),
                             content_type="text/csv; charset=utf-8")
@@ -315,7 +298,7 @@ def upload_rejected(request, plan_id: int, upload_id: int):
 @login_required
 @require_GET
 def upload_template(request, plan_id: int):
-    access.access_plan(request.user, plan_id, edit=True)
+    selectors.plan_for(request.user, plan_id, edit=True)
     header = ",".join(f'"{items.FIELD_LABELS[f][0]}"' for f in items.FIELDS)
     response = HttpResponse(header + "\n", content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="rat-template.csv"'
@@ -327,10 +310,10 @@ def upload_template(request, plan_id: int):
 def report(request, plan_id: int, quarter: int):
     user = request.user
     quarter = _quarter(quarter)
-    plan = access.access_plan(user, plan_id, edit=request.method == "POST")
+    plan = selectors.plan_for(user, plan_id, edit=request.method == "POST")
     report_ = selectors.report_of(plan, quarter)
     plan_items = selectors.items_of(plan)
-    editable = (report_ is None or report_.is_editable) and access.may_on_plan(
+    editable = (report_ is None or report_.is_editable) and selectors.may_on_plan(
         user, plan, "plans_edit")
     initial = {"drivers": getattr(report_, "drivers", ""),
                "obstacles": getattr(report_, "obstacles", ""),
@@ -378,7 +361,7 @@ def _draft(plan, quarter):
 @require_POST
 def report_step(request, plan_id: int, quarter: int):
     quarter = _quarter(quarter)
-    plan = access.access_plan(request.user, plan_id)
+    plan = selectors.plan_for(request.user, plan_id)
     _step(request, plan, quarter)
     return redirect("plans:report", plan_id=plan.pk, quarter=quarter)
 
@@ -387,7 +370,7 @@ def report_step(request, plan_id: int, quarter: int):
 @require_POST
 def evidence_upload(request, plan_id: int, quarter: int):
     quarter = _quarter(quarter)
-    plan = access.access_plan(request.user, plan_id, edit=True)
+    plan = selectors.plan_for(request.user, plan_id, edit=True)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -409,8 +392,8 @@ def evidence_upload(request, plan_id: int, quarter: int):
 @login_required
 @require_GET
 def evidence_download(request, plan_id: int, evidence_id: int):
-    plan = access.access_plan(request.user, plan_id)
-    evidence = Evidence.objects.filter(report__plan=plan, pk=evidence_id).first()
+    plan = selectors.plan_for(request.user, plan_id)
+    evidence = selectors.plan_evidence(plan, evidence_id)
     if evidence is None or not Path(evidence.file_path).is_file():
         raise Http404(access.NOT_FOUND)
     audit_record(actor=request.user, action="plans.evidence_download", obj=evidence,
@@ -429,14 +412,14 @@ def _export_quarter(request) -> int:
 
 def _location_names(tables) -> dict[str, str]:
     codes = {c for t in tables for i, _r in t.lines for c in i.locations}
-    return {code: f"{name} ({code})" for code, name in Region.objects.filter(
-        code__in=codes).values_list("code", "name")}
+    return {code: f"{name} ({code})"
+            for code, name in region_selectors.region_names(codes).items()}
 
 
 @login_required
 @require_GET
 def plan_e81(request, plan_id: int):
-    plan = access.access_plan(request.user, plan_id)
+    plan = selectors.plan_for(request.user, plan_id)
     quarter = _export_quarter(request)
     table = selectors.e81_table(plan, quarter)
     audit_record(actor=request.user, action="plans.export_e81", obj=plan,
@@ -448,7 +431,7 @@ def plan_e81(request, plan_id: int):
 @login_required
 @require_GET
 def plan_matriks2(request, plan_id: int):
-    plan = access.access_plan(request.user, plan_id)
+    plan = selectors.plan_for(request.user, plan_id)
     quarter = _export_quarter(request)
     tables = [selectors.e81_table(plan, quarter)]
     audit_record(actor=request.user, action="plans.export_matriks2", obj=plan,
@@ -474,16 +457,13 @@ def overview(request, code: str):
         "region": region, "year": year, "rows": rows, "due": due,
         "counts": [counts[q] | {"quarter": q, "due": due[q]} for q in e81.QUARTERS],
         "years": [year - 1, year, year + 1],
-        "can_set_deadlines": access.covers_any(
-            access.scope_codes(request.user, feature="plans_verify"), region.code),
-        "can_meeting_pack": access.covers_any(
-            access.scope_codes(request.user, feature="meeting_pack"), region.code),
+        "can_set_deadlines": access.in_scope(request.user, region.code, feature="plans_verify"),
+        "can_meeting_pack": access.in_scope(request.user, region.code, feature="meeting_pack"),
     })
 
 
 def _region_tables(region, year, quarter):
-    plans = list(ActionPlan.objects.filter(region=region, year=year).select_related(
-        "organisation", "region").order_by("organisation__name"))
+    plans = selectors.region_plans(region, year)
     return selectors.e81_tables(plans, quarter)
 
 

@@ -222,3 +222,26 @@ def published_report(region: Region, year: int):
         if report.year == year:
             return report
     raise Http404(NOT_FOUND)
+
+
+# --- reads of the area pages and the secretariat's switch -----------------------------------
+
+def area_region(area: str) -> Region | None:
+    """The region of ``area``'s code, or ``None``."""
+    return Region.objects.filter(code=area).first()
+
+
+def area_crumbs(code: str, area: str) -> list[Region]:
+    """The regions from the publishing kab/kota ``code`` down to the one above ``area``."""
+    return list(Region.objects.filter(code__in=[code, *(
+        area[:i] for i in range(len(code) + 1, len(area)) if area[i] == ".")]).order_by("code"))
+
+
+def publishing_region(code: str) -> Region:
+    """The publishing kab/kota itself."""
+    return Region.objects.get(code=code)
+
+
+def publication_row(region: Region) -> Publication | None:
+    """The kab/kota's publication settings, or ``None`` when it never published."""
+    return Publication.objects.filter(region=region).first()

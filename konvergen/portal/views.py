@@ -15,8 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from konvergen.accounts import access
 from konvergen.portal import datasets, selectors, services
 from konvergen.portal.forms import PublicationForm
-from konvergen.portal.models import Publication
-from konvergen.regions.models import Level, Region
+from konvergen.regions.models import Level
 
 PUBLIC = cache_control(public=True, max_age=300)
 FILE_TYPES = {"pdf": "application/pdf",
@@ -64,15 +63,14 @@ def areas(request, code: str, area: str | None = None):
     area = area or code
     if area != code and not area.startswith(code + "."):
         raise Http404(selectors.NOT_FOUND)
-    place = Region.objects.filter(code=area).first()
+    place = selectors.area_region(area)
     if place is None or place.level >= Level.DESA:
         raise Http404(selectors.NOT_FOUND)
     year, years = _year(request, code)
     t = selectors.tables(code, year)
-    crumbs = list(Region.objects.filter(code__in=[code, *(
-        area[:i] for i in range(len(code) + 1, len(area)) if area[i] == ".")]).order_by("code"))
+    crumbs = selectors.area_crumbs(code, area)
     return render(request, "portal/areas.html", {
-        "region": Region.objects.get(code=code), "area": place, "year": year, "years": years,
+        "region": selectors.publishing_region(code), "area": place, "year": year, "years": years,
         "t": t, "total": t.regions.get(area), "rows": selectors.area_rows(t, area),
         "needs": selectors.need_rows(t, area), "crumbs": crumbs,
         "drill": place.level < Level.KECAMATAN,
@@ -214,7 +212,7 @@ def manage(request, code: str):
     place = access.access_region(request.user, code, feature="portal_manage")
     if place.level != Level.KABKOTA:
         raise Http404(access.NOT_FOUND)
-    row = Publication.objects.filter(region=place).first()
+    row = selectors.publication_row(place)
     form = PublicationForm(request.POST or None, instance=row)
     if request.method == "POST" and form.is_valid():
         services.publication_set(region=place, values=form.cleaned_data,

@@ -26,6 +26,7 @@ from konvergen.programs.services import (
     INITIAL_STATUSES,
     outside_period_message,
 )
+from konvergen.regions.codes import covers
 from konvergen.registry.models import Family, Person
 
 #: The most rows one call may record (one request, one transaction).
@@ -87,7 +88,7 @@ def check_rows(*, programme: Programme, rows: list[NewIntervention]) -> list[Row
         if r.status not in INITIAL_STATUSES:
             errors.append(_error(r.row, "status", "bad_status", lambda: ERR_INITIAL))
         region = r.family.region_code
-        if not (region == code or region.startswith(code + ".")):
+        if not covers(code, region):
             errors.append(_error(r.row, "family", "family_region", lambda: ERR_FAMILY_REGION))
         if not programme.year_start <= r.year <= programme.year_end:
             errors.append(_error(r.row, "year", "outside_period",
@@ -106,7 +107,7 @@ def interventions_record_bulk(
     """Record ``rows`` as interventions of ``programme``, all or none: returns the new
     interventions in row order, or raises :class:`RowsRefused` with every refused row's
     errors (nothing written). The caller
-    has checked the user may manage the programme (``access.access_programme(manage=True)``).
+    has checked the user may manage the programme (``selectors.programme_for(manage=True)``).
     One audit row names the programme, the count and the years; ``via`` says through what
     (``api``)."""
     if len(rows) > MAX_ROWS:

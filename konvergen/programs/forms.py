@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -28,8 +30,8 @@ class ProgrammeForm(forms.ModelForm):
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        self.fields["needs"].choices = need_choices()
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+        cast(forms.ChoiceField, self.fields["needs"]).choices = need_choices()
         if self.instance.pk:
             self.initial["locations"] = ", ".join(self.instance.locations or [])
 
@@ -56,7 +58,7 @@ class UseListForm(forms.Form):
 
     def __init__(self, *args, lists, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["beneficiary_list"].queryset = lists
+        cast(forms.ModelChoiceField, self.fields["beneficiary_list"]).queryset = lists
 
 
 class GroupForm(forms.ModelForm):
@@ -112,7 +114,7 @@ class GroupHelpForm(forms.Form):
 
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = Programme.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["programme"]).queryset = Programme.objects.filter(
             pk__in=[p.pk for p in programmes]
         )
 

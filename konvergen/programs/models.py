@@ -173,6 +173,11 @@ class GroupMember(models.Model):
     left_year = models.PositiveSmallIntegerField(_("member until (year)"), null=True,
                                                  blank=True)
 
+    # Not stored: set on the rows `programs.selectors.family_groups` lists (None or "" when
+    # personal data is hidden).
+    member_name: str | None
+    group_url: str
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["group", "person"], name="group_member_unique"),
@@ -257,6 +262,13 @@ class Intervention(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Not stored: set on the rows the selectors list (`programs.selectors`), already masked.
+    member_name: str
+    personal: bool
+    who: str
+    who_nik: str
+    who_kk: str
 
     class Meta:
         verbose_name = _("intervention")

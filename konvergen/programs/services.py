@@ -3,6 +3,8 @@ or from a linked beneficiary list) and groups. Each write is one transaction wit
 row; the convergence summaries are refreshed afterwards (``hooks.changed``)."""
 
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -24,6 +26,7 @@ from konvergen.programs.models import (
     Programme,
     this_year,
 )
+from konvergen.regions.codes import covers, overlaps
 
 PROGRAMME_FIELDS = [
     "code",
@@ -231,8 +234,7 @@ def interventions_from_list(
     ``value``; a newly matched row gets one; a row no longer matched (rejected, undone,
     gone) loses its. Set-wise: one DELETE, one UPDATE, one INSERT … SELECT."""
     region = beneficiary_list.dataset.region_id
-    if not (programme.region_id == region or region.startswith(programme.region_id + ".")
-            or programme.region_id.startswith(region + ".")):
+    if not overlaps(programme.region_id, region):
         raise ValidationError(ERR_LIST_REGION)
     ours = Intervention.objects.filter(
         programme=programme, year=period, source_list=beneficiary_list
@@ -325,8 +327,8 @@ def interventions_from_list(
 
 def list_uses_resync(*, list_id: int, acting_user, trigger: str) -> int:
     """Re-apply every programme's use of a list after its rows changed; return how many
-    uses were synced. Linkage calls it (``linkage.hooks``) after a review decision, an undo
-    or a new linking."""
+    uses were synced. Linkage raises ``core.hooks.ROWS_CHANGED`` after a review decision,
+    an undo or a new linking."""
     uses = ListUse.objects.filter(beneficiary_list_id=list_id).select_related(
         "programme", "beneficiary_list__dataset")
     for use in uses:
@@ -631,11 +633,11 @@ def intervention_record(
     (default today), with the ``item`` given, its quantity (``units``), ``value`` (Rp) and a
     ``note``. The family must live in the programme's region and ``year`` lie in its period.
     The caller has checked the user may manage the programme and see the family
-    (``access.access_programme(manage=True)``, ``access.access_family``)."""
+    (``selectors.programme_for(manage=True)``, ``registry.selectors.family_for``)."""
     if status not in INITIAL_STATUSES:
         raise ValidationError(ERR_INITIAL)
     code = programme.region_id
-    if not (family.region_code == code or family.region_code.startswith(code + ".")):
+    if not covers(code, family.region_code):
         raise ValidationError(ERR_FAMILY_REGION)
     if not programme.year_start <= year <= programme.year_end:
         raise ValidationError(outside_period_message(programme, year))
@@ -705,9 +707,9 @@ def intervention_update(*, intervention: Intervention, acting_user, **fields) ->
 
 
 def _region_of(intervention: Intervention) -> str:
-    if intervention.family_id:
+    if intervention.family is not None:
         return intervention.family.region_code
-    if intervention.group_id:
+    if intervention.group is not None:
         return intervention.group.region_code
     return intervention.programme.region_id
 
@@ -736,7 +738,8 @@ def intervention_transition(
         if status == S.CANCELLED and not reason:
             raise ValidationError(ERR_NO_REASON)
         day = date or timezone.localdate()
-        previous = {S.DELIVERED: S.PLANNED, S.COMPLETED: S.DELIVERED}.get(status)
+        before: dict[str, str] = {S.DELIVERED: S.PLANNED, S.COMPLETED: S.DELIVERED}
+        previous = before.get(status)
         if status == S.CANCELLED:
             previous = current.status
         previous_date = getattr(current, STATUS_DATE_FIELD.get(previous, ""), None) \
@@ -841,7 +844,7 @@ def row_error_text(entry: dict, language: str | None = None) -> str:
                                                         "why": why}
 
 
-def _stored_path(programme: Programme, name: str) -> "object":
+def _stored_path(programme: Programme, name: str) -> Path:
     import uuid
 
     from django.conf import settings as dj_settings
@@ -890,7 +893,7 @@ def intervention_upload_create(*, programme: Programme, upload, acting_user):
 def _arrow_of(rows: list[tuple], schema) -> "object":
     import pyarrow as pa
 
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
+    columns: list[Any] = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
     return pa.table([pa.array(list(col), type=f.type) for col, f in
                      zip(columns, schema, strict=True)], schema=schema)
 
@@ -899,7 +902,7 @@ def _programme_interventions_arrow(programme: Programme, scope_filter: Q):
     """The programme's interventions to families the user may see, as Arrow (one query)."""
     from konvergen.programs.status_file import INTERVENTIONS_SCHEMA
 
-    rows = list(
+    rows: list[tuple] = list(
         Intervention.objects.filter(programme=programme, family__isnull=False)
         .filter(scope_filter)
         .values_list("id", "family_id", "person_id", "year", "status", "planned_on",
@@ -920,7 +923,8 @@ def _identities_arrow(rows_table):
 
     niks = pc.unique(pc.drop_null(rows_table.column("nik_digits"))).to_pylist()
     kks = pc.unique(pc.drop_null(rows_table.column("kk_digits"))).to_pylist()
-    persons, families = [], []
+    persons: list[tuple] = []
+    families: list[tuple] = []
     for i in range(0, len(niks), LOOKUP_CHUNK):
         persons += Person.objects.filter(nik__in=niks[i:i + LOOKUP_CHUNK]).values_list(
             "nik", "id", "family_id")
@@ -930,7 +934,8 @@ def _identities_arrow(rows_table):
     return _arrow_of(persons, PERSONS_SCHEMA), _arrow_of(families, FAMILIES_SCHEMA)
 
 
-def intervention_upload_apply(*, upload, mapping: dict, scopes: list[str], acting_user,
+def intervention_upload_apply(*, upload, mapping: dict, acting_user,
+                              scopes: list[str] | None = None, within=None,
                               today=None) -> dict:
     """Apply a status file with the user's column ``mapping`` (``{field: header}``).
 
@@ -939,11 +944,12 @@ def intervention_upload_apply(*, upload, mapping: dict, scopes: list[str], actin
     before/after), the rejected ones are kept on the upload with row, field and reason in
     Indonesian and English. A row asking for what the intervention already is counts as
     ``unchanged``: applying the same file again changes nothing. Only interventions to
-    families within ``scopes`` (the user's register scope) can be found.
-    Returns the counts."""
-    from konvergen.accounts.access import scope_q
+    families within ``within`` (a filter on ``family__region_code``: the user's register
+    scope, ``access.region_q``) or, without it, within the region codes ``scopes`` can be
+    found. Returns the counts."""
     from konvergen.programs import status_file
     from konvergen.programs.models import STATUS_DATE_FIELD, InterventionUpload
+    from konvergen.regions.filters import within_q
     from konvergen.registry.ingest.readers import IngestFileError, read_table
 
     today = today or timezone.localdate()
@@ -970,7 +976,8 @@ def intervention_upload_apply(*, upload, mapping: dict, scopes: list[str], actin
     decision = status_file.decide(
         rows,
         interventions=_programme_interventions_arrow(
-            programme, scope_q(scopes, "family__region_code")),
+            programme,
+            within if within is not None else within_q(scopes or [], "family__region_code")),
         persons=persons, families=families, programme_code=programme.code, today=today,
     )
     accepted = [r for r in decision.accepted.to_pylist() if r["changed"]]
@@ -988,7 +995,7 @@ def intervention_upload_apply(*, upload, mapping: dict, scopes: list[str], actin
         touched = set()
         for r in accepted:
             obj = by_id[r["id"]]
-            diff = {}
+            diff: dict[str, list[Any]] = {}
 
             def put(name, new, obj=obj, diff=diff):
                 old = getattr(obj, name)

@@ -26,9 +26,9 @@ from konvergen.programs.forms import (
     TransitionForm,
     UseListForm,
 )
-from konvergen.programs.models import Group, GroupMember, Intervention, InterventionUpload
-from konvergen.regions.models import Region
-from konvergen.registry.models import Family, Person
+from konvergen.programs.models import Group, Intervention, InterventionUpload
+from konvergen.regions import selectors as region_selectors
+from konvergen.registry import selectors as registry_selectors
 
 
 def _this_year() -> int:
@@ -38,14 +38,13 @@ def _this_year() -> int:
 @login_required
 def programme_index(request):
     access.require_feature(request.user, "programmes")
-    manage_scopes = access.scope_codes(request.user, roles={"admin", "tkpk"})
     return render(
         request,
         "programs/index.html",
         {
             "programmes": selectors.visible_programmes(request.user),
             "can_create": access.has_feature(request.user, "programmes_manage"),
-            "catalogue_regions": [c for c in manage_scopes if c],
+            "catalogue_regions": access.display_scopes(request.user, roles={"admin", "tkpk"}),
         },
     )
 
@@ -77,7 +76,7 @@ def programme_new(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def programme_edit(request, programme_id: int):
-    programme = access.access_programme(request.user, programme_id, manage=True)
+    programme = selectors.programme_for(request.user, programme_id, manage=True)
     organisations = selectors.manageable_organisations(request.user)
     form = ProgrammeForm(request.POST or None, instance=programme, organisations=organisations)
     if request.method == "POST" and form.is_valid():
@@ -96,10 +95,10 @@ def programme_edit(request, programme_id: int):
 
 @login_required
 def programme_detail(request, programme_id: int):
-    programme = access.access_programme(request.user, programme_id)
+    programme = selectors.programme_for(request.user, programme_id)
     can_manage = True
     try:
-        access.access_programme(request.user, programme_id, manage=True)
+        selectors.programme_for(request.user, programme_id, manage=True)
     except Http404:
         can_manage = False
     use_form = None
@@ -125,7 +124,7 @@ def programme_detail(request, programme_id: int):
 @login_required
 @require_POST
 def programme_use_list(request, programme_id: int):
-    programme = access.access_programme(request.user, programme_id, manage=True)
+    programme = selectors.programme_for(request.user, programme_id, manage=True)
     access.require_feature(request.user, "linkage")
     form = UseListForm(request.POST, lists=selectors.usable_lists(request.user, programme))
     if not form.is_valid():
@@ -179,7 +178,7 @@ def group_index(request):
         "programs/groups.html",
         {
             "groups": groups[:500],
-            "total": groups.count(),
+            "total": selectors.groups_total(groups),
             "q": q,
             "kind": kind,
             "kinds": Group.Kind.choices,
@@ -190,9 +189,9 @@ def group_index(request):
 
 def _group_form(request, group: Group | None):
     code = request.POST.get("region_code") or (group.region_code if group else "")
-    scopes = access.scope_codes(request.user, feature="groups_manage")
-    region_for_orgs = code if code and access.covers_any(scopes, code) else (
-        scopes[0] if scopes else "")
+    region_for_orgs = (
+        code if code and access.in_scope(request.user, code, feature="groups_manage")
+        else access.home_scope(request.user, feature="groups_manage"))
     organisations = selectors.group_organisations(request.user, region_for_orgs)
     required = access.group_organisations(request.user, region_for_orgs) is not None
     return GroupForm(request.POST or None, instance=group, organisations=organisations,
@@ -230,7 +229,7 @@ def group_new(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_edit(request, group_id: int):
-    group = access.access_group(request.user, group_id, manage=True)
+    group = selectors.group_for(request.user, group_id, manage=True)
     form = _group_form(request, group)
     if request.method == "POST" and form.is_valid() and _check_group_place(request, form):
         fields = form.group_fields()
@@ -243,7 +242,7 @@ def group_edit(request, group_id: int):
 
 def _can_manage_group(user, group_id: int) -> bool:
     try:
-        access.access_group(user, group_id, manage=True)
+        selectors.group_for(user, group_id, manage=True)
     except Http404:
         return False
     return True
@@ -251,14 +250,10 @@ def _can_manage_group(user, group_id: int) -> bool:
 
 @login_required
 def group_detail(request, group_id: int):
-    group = access.access_group(request.user, group_id)
+    group = selectors.group_for(request.user, group_id)
     can_manage = _can_manage_group(request.user, group.pk)
-    personal = access.can_view_personal_data(request.user, group.region_code)
-    memberships = selectors.group_members(group)
-    if not personal:
-        for m in memberships:
-            m.person.name, m.person.nik = access.mask_name(m.person.name), access.mask_nik(
-                m.person.nik)
+    memberships = selectors.group_members(
+        group, redaction=access.redaction(request.user, group.region_code))
     q = request.GET.get("q", "")
     candidates = selectors.person_candidates(request.user, group, q) if can_manage else []
     programmes = selectors.group_programmes(request.user, group) if can_manage else []
@@ -267,7 +262,7 @@ def group_detail(request, group_id: int):
         only = programmes[0].pk if len(programmes) == 1 else None
         help_form = GroupHelpForm(programmes=programmes,
                                   initial={"year": _this_year(), "programme": only})
-    desa = Region.objects.filter(code=group.region_code).values_list("name", flat=True).first()
+    desa = region_selectors.region_names([group.region_code]).get(group.region_code)
     return render(
         request,
         "programs/group.html",
@@ -295,17 +290,12 @@ def _form_errors(form) -> str:
 @login_required
 @require_POST
 def group_member_add(request, group_id: int):
-    group = access.access_group(request.user, group_id, manage=True)
+    group = selectors.group_for(request.user, group_id, manage=True)
     form = MemberForm(request.POST)
     person = None
     if form.is_valid():
-        scopes = access.scope_codes(request.user, feature="groups_manage")
-        persons = Person.objects.filter(access.scope_q(scopes, "region_code"), is_current=True)
-        if form.cleaned_data["person"]:
-            person = persons.filter(pk=form.cleaned_data["person"]).first()
-        elif form.cleaned_data["nik"]:
-            found = list(persons.filter(nik=form.cleaned_data["nik"].strip())[:2])
-            person = found[0] if len(found) == 1 else None
+        person = selectors.member_candidate(request.user, person_id=form.cleaned_data["person"],
+                                            nik=form.cleaned_data["nik"] or "")
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect("programs:group", group_id=group.pk)
@@ -326,9 +316,8 @@ def group_member_add(request, group_id: int):
 @login_required
 @require_POST
 def group_member_remove(request, group_id: int, member_id: int):
-    group = access.access_group(request.user, group_id, manage=True)
-    membership = GroupMember.objects.filter(group=group, pk=member_id).select_related(
-        "person", "group").first()
+    group = selectors.group_for(request.user, group_id, manage=True)
+    membership = selectors.group_membership(group, member_id)
     if membership is None:
         raise Http404(access.NOT_FOUND)
     form = EndMembershipForm(request.POST)
@@ -355,12 +344,12 @@ def group_member_remove(request, group_id: int, member_id: int):
 @login_required
 @require_POST
 def group_help(request, group_id: int):
-    group = access.access_group(request.user, group_id, manage=True)
+    group = selectors.group_for(request.user, group_id, manage=True)
     form = GroupHelpForm(request.POST, programmes=selectors.group_programmes(request.user, group))
     if not form.is_valid():
         messages.error(request, _("Choose a group programme, a period and a status."))
         return redirect("programs:group", group_id=group.pk)
-    programme = access.access_programme(request.user, form.cleaned_data["programme"].pk,
+    programme = selectors.programme_for(request.user, form.cleaned_data["programme"].pk,
                                         manage=True)
     try:
         services.intervention_to_group(
@@ -380,7 +369,7 @@ def group_help(request, group_id: int):
 
 def _can_manage(user, programme_id: int) -> bool:
     try:
-        access.access_programme(user, programme_id, manage=True)
+        selectors.programme_for(user, programme_id, manage=True)
     except Http404:
         return False
     return True
@@ -389,13 +378,8 @@ def _can_manage(user, programme_id: int) -> bool:
 def _managed_intervention(request, programme_id: int, intervention_id: int):
     """The programme (managed by the user) and one of its interventions to a family or
     group in the user's scope; Http404 otherwise, the same as for one that does not exist."""
-    programme = access.access_programme(request.user, programme_id, manage=True)
-    scopes = access.scope_codes(request.user, feature="register")
-    intervention = (
-        Intervention.objects.filter(programme=programme, pk=intervention_id)
-        .filter(selectors.intervention_scope_q(scopes))
-        .select_related("family", "person", "group", "programme").first()
-    )
+    programme = selectors.programme_for(request.user, programme_id, manage=True)
+    intervention = selectors.managed_intervention(request.user, programme, intervention_id)
     if intervention is None:
         raise Http404(access.NOT_FOUND)
     return programme, intervention
@@ -408,7 +392,7 @@ def _messages_of(exc: ValidationError) -> str:
 @login_required
 @require_GET
 def intervention_index(request, programme_id: int):
-    programme = access.access_programme(request.user, programme_id)
+    programme = selectors.programme_for(request.user, programme_id)
     status = request.GET.get("status", "")
     if status not in Intervention.Status.values:
         status = ""
@@ -440,19 +424,16 @@ def _find_beneficiary(user, text: str):
     value = "".join(ch for ch in text if ch.isdigit())
     if len(value) != 16:
         return None, None, _("Enter a NIK or No KK of 16 digits.")
-    scopes = access.scope_codes(user, feature="register")
-    persons = list(Person.objects.filter(access.scope_q(scopes, "region_code"), nik=value,
-                                         is_current=True).select_related("family")[:2])
+    persons = selectors.persons_with_nik(user, value)
     if len(persons) == 1:
-        family = access.access_family(user, persons[0].family_id)
+        family = registry_selectors.family_for(user, persons[0].family_id)
         return family, persons[0], None
     if len(persons) > 1:
         return None, None, _("Several persons of the register have this NIK; record it by "
                              "No KK.")
-    families = list(Family.objects.filter(access.scope_q(scopes, "region_code"),
-                                          kk_number=value, is_current=True)[:2])
+    families = selectors.families_with_kk(user, value)
     if len(families) == 1:
-        return access.access_family(user, families[0].pk), None, None
+        return registry_selectors.family_for(user, families[0].pk), None, None
     if len(families) > 1:
         return None, None, _("Several families of the register have this No KK.")
     return None, None, _("No family or person of the register in your area has this "
@@ -462,7 +443,7 @@ def _find_beneficiary(user, text: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def intervention_new(request, programme_id: int):
-    programme = access.access_programme(request.user, programme_id, manage=True)
+    programme = selectors.programme_for(request.user, programme_id, manage=True)
     initial = {"year": min(max(_this_year(), programme.year_start), programme.year_end),
                "beneficiary": request.GET.get("beneficiary", ""), "value": 0}
     form = InterventionForm(request.POST or None, initial=initial)
@@ -508,16 +489,12 @@ def intervention_edit(request, programme_id: int, intervention_id: int):
         else:
             messages.success(request, _("Intervention saved."))
             return redirect("programs:interventions", programme_id=programme.pk)
-    personal = access.can_view_personal_data(
-        request.user, intervention.family.region_code if intervention.family_id
-        else programme.region_id)
+    beneficiary_name, beneficiary_number = selectors.intervention_beneficiary(
+        request.user, intervention)
     return render(request, "programs/intervention_form.html", {
         "programme": programme, "form": form, "intervention": intervention,
-        "personal": personal, "cancel_form": CancelForm(),
-        "masked_nik": access.mask_nik(intervention.person.nik if intervention.person_id
-                                      else getattr(intervention.family, "head_nik", "")),
-        "masked_name": access.mask_name(intervention.person.name if intervention.person_id
-                                        else getattr(intervention.family, "head_name", "")),
+        "cancel_form": CancelForm(),
+        "beneficiary_name": beneficiary_name, "beneficiary_number": beneficiary_number,
     })
 
 
@@ -569,7 +546,7 @@ def intervention_status(request, programme_id: int, intervention_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def intervention_upload(request, programme_id: int):
-    programme = access.access_programme(request.user, programme_id, manage=True)
+    programme = selectors.programme_for(request.user, programme_id, manage=True)
     form = StatusFileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -589,8 +566,8 @@ def intervention_upload(request, programme_id: int):
 
 
 def _managed_upload(request, programme_id: int, upload_id: int):
-    programme = access.access_programme(request.user, programme_id, manage=True)
-    upload = InterventionUpload.objects.filter(programme=programme, pk=upload_id).first()
+    programme = selectors.programme_for(request.user, programme_id, manage=True)
+    upload = selectors.intervention_upload(programme, upload_id)
     if upload is None:
         raise Http404(access.NOT_FOUND)
     return programme, upload
@@ -608,7 +585,7 @@ def intervention_upload_result(request, programme_id: int, upload_id: int):
         try:
             counts = services.intervention_upload_apply(
                 upload=upload, mapping=form.mapping(),
-                scopes=access.scope_codes(request.user, feature="register"),
+                within=selectors.intervention_family_scope_q(request.user),
                 acting_user=request.user)
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from konvergen.regions.codes import covers
+
 
 class Level(models.IntegerChoices):
     PROVINCE = 1, _("Province")
@@ -76,7 +78,7 @@ class Region(models.Model):
 
     def covers(self, code: str) -> bool:
         """True when ``code`` is this region or lies below it."""
-        return code == self.code or code.startswith(self.code + ".")
+        return covers(self.code, code)
 
     @property
     def has_geometry(self) -> bool:

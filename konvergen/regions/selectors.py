@@ -48,6 +48,31 @@ def regions_by_codes(codes: list[str]) -> list[Region]:
     return list(Region.objects.filter(code__in=codes).order_by("code"))
 
 
+def active_children(code: str) -> list[Region]:
+    """The active regions directly below ``code``: codes, names and levels only (no desa
+    counts, unlike ``region_children``)."""
+    return list(
+        Region.objects.filter(parent_id=code, is_active=True)
+        .only("code", "name", "level")
+        .order_by("code")
+    )
+
+
+def region_names(codes) -> dict[str, str]:
+    """The name of each region of ``codes`` (code → name; unknown codes left out)."""
+    return dict(Region.objects.filter(code__in=list(codes)).values_list("code", "name"))
+
+
+def region_by_code(code: str) -> Region | None:
+    """The region of ``code``, or ``None``."""
+    return Region.objects.filter(code=code).first()
+
+
+def region_with_parent(code: str) -> Region | None:
+    """The region of ``code`` with its parent loaded, or ``None``."""
+    return Region.objects.filter(code=code).select_related("parent").first()
+
+
 def region_map_features(regions: list[Region]) -> dict:
     """A GeoJSON FeatureCollection: polygons where loaded, centroid points otherwise."""
     features = []

@@ -10,7 +10,7 @@ import pyarrow as pa
 from django.db import transaction
 
 from konvergen.audit.services import audit_record
-from konvergen.regions.codes import kind_of, level_of, normalise_code, parent_of
+from konvergen.regions.codes import kind_of, level_of, normalise_code, parent_of, province_of
 from konvergen.regions.models import CodeListVersion, Region
 
 _BATCH = 2000
@@ -58,7 +58,7 @@ def region_list_load(
     _check_hierarchy(rows)
     report = RegionLoadReport(version=version_label)
     existing = {r.code: r for r in Region.objects.all()}
-    provinces = {code.split(".")[0] for code in rows}
+    provinces = {province_of(code) for code in rows}
 
     to_create: list[Region] = []
     to_update: list[Region] = []
@@ -102,7 +102,7 @@ def region_list_load(
     to_retire = [
         r
         for code, r in existing.items()
-        if r.is_active and code not in rows and code.split(".")[0] in provinces
+        if r.is_active and code not in rows and province_of(code) in provinces
     ]
     report.retired = sorted(r.code for r in to_retire)
 

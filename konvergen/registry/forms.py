@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +26,8 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [(r.code, f"{r.code} {r.name}") for r in regions]
+        cast(forms.ChoiceField, self.fields["region"]).choices = [
+            (r.code, f"{r.code} {r.name}") for r in regions]
 
     def clean_mapping(self) -> dict[str, str]:
         return parse_mapping_lines(self.cleaned_data["mapping"])

@@ -16,12 +16,12 @@ DAYS = 7
 
 
 def panel(user) -> list[Item]:
-    scopes = access.scope_codes(user, feature="register_import")
-    if not scopes:
+    if not access.has_scope(user, feature="register_import"):
         return []
     since = timezone.now() - timedelta(days=DAYS)
-    failed = list(Job.objects.filter(access.scope_q(scopes, "region_code"),
-                                     status=Job.Status.FAILED, finished_at__gte=since)
+    failed = list(access.visible(user, Job.objects.filter(status=Job.Status.FAILED,
+                                                          finished_at__gte=since),
+                                 feature="register_import", region_field="region_code")
                   .order_by("-finished_at").values_list("kind", "region_code", "finished_at")[:5])
     return [Item(_("Background job failed: %(kind)s, %(region)s")
                  % {"kind": kind, "region": code or "—"},

@@ -21,8 +21,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from konvergen.audit.services import audit_record
+from konvergen.core import hooks, jobs
 from konvergen.regions.models import Level, Region
-from konvergen.registry import hooks, jobs, store
+from konvergen.registry import store
 from konvergen.registry.diff import snapshot_diff
 from konvergen.registry.ingest.pipeline import PreparedRegister, prepare_register
 from konvergen.registry.ingest.readers import IngestFileError
@@ -74,6 +75,7 @@ def dataset_get_or_create(*, source: str, region: Region, acting_user=None) -> D
                 region_code=region.code,
                 changes={"source": source},
             )
+    assert dataset is not None  # found or created
     return dataset
 
 
@@ -234,9 +236,18 @@ def register_import(
     report("computing", 95)
     # The prepared tables are stored; let them go before the hooks read the snapshot back.
     del prepared
-    hooks.run_after_import(snapshot=snapshot, acting_user=acting_user)
+    _after_import(snapshot=snapshot, acting_user=acting_user)
     report("done", 100)
     return ImportOutcome(snapshot=snapshot, summary=summary)
+
+
+def _after_import(*, snapshot: Snapshot, acting_user=None) -> None:
+    """The work other apps do once a snapshot has committed (``hooks.SNAPSHOT_STORED``:
+    local decisions, welfare, convergence, indicators, in the order they declare), after
+    the import's transaction, so a failure there never undoes the import: it is recorded
+    for the region's pages (``core.hooks``)."""
+    hooks.run(hooks.SNAPSHOT_STORED, snapshot=snapshot, acting_user=acting_user,
+              at_region=snapshot.dataset.region_id)
 
 
 def register_refresh(dataset_id: int, acting_user_id: int | None = None) -> None:
@@ -248,7 +259,7 @@ def register_refresh(dataset_id: int, acting_user_id: int | None = None) -> None
     if head is None:
         return
     user = get_user_model().objects.filter(pk=acting_user_id).first() if acting_user_id else None
-    hooks.run_after_import(snapshot=head, acting_user=user)
+    _after_import(snapshot=head, acting_user=user)
 
 
 # --- Background jobs (the browser's upload) ------------------------------------------------
@@ -316,13 +327,14 @@ def import_job_run(job_id: int) -> None:
         if not isinstance(exc, RegisterImportError):
             raise
         return
-    own = (resumed and outcome.unchanged and outcome.snapshot is not None
-           and outcome.snapshot.created_at >= job.created_at)
-    if own:
+    snapshot = outcome.snapshot
+    own = (resumed and outcome.unchanged and snapshot is not None
+           and snapshot.created_at >= job.created_at)
+    if own and snapshot is not None:
         # An earlier attempt committed this snapshot, then stopped before the work after it
         # (welfare, convergence) was done: do that work now.
         progress("computing", 95)
-        hooks.run_after_import(snapshot=outcome.snapshot, acting_user=job.created_by)
+        _after_import(snapshot=snapshot, acting_user=job.created_by)
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.UNCHANGED if outcome.unchanged and not own
         else ImportJob.Status.DONE,

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from django.db import connection
 
-from konvergen.registry import bulk
+from konvergen.core import bulk
 from konvergen.registry.models import (
     Family,
     FamilyAlias,

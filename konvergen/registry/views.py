@@ -6,18 +6,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from konvergen.accounts import access
 from konvergen.audit.services import audit_record
+from konvergen.core import jobs, panels
 from konvergen.core.uploads import save_upload
 from konvergen.core.xlsx import xlsx_response
-from konvergen.programs import selectors as program_selectors
-from konvergen.regions.models import Level, Region
-from konvergen.registry import jobs, selectors
+from konvergen.regions import selectors as region_selectors
+from konvergen.regions.models import Region
+from konvergen.registry import selectors
 from konvergen.registry.diff import DIFF_COLUMNS, KINDS, diff_rows
 from konvergen.registry.forms import ImportForm
 from konvergen.registry.models import ImportIssue, ImportJob, Snapshot, Source
@@ -28,7 +29,6 @@ from konvergen.registry.services import (
     import_job_create,
     import_job_run,
 )
-from konvergen.welfare import selectors as welfare_selectors
 
 EXPORT_LIMIT = 200_000
 
@@ -53,7 +53,7 @@ def register_home(request):
 @require_http_methods(["GET", "POST"])
 def dataset_authority(request, dataset_id: int):
     """Which source the region trusts first for its families' current values."""
-    dataset = access.access_dataset(request.user, dataset_id, feature="register_import")
+    dataset = selectors.dataset_for(request.user, dataset_id, feature="register_import")
     error = None
     if request.method == "POST":
         order = [s for s in request.POST.getlist("order") if s]
@@ -65,7 +65,7 @@ def dataset_authority(request, dataset_id: int):
             messages.success(request, _("Source order saved; the figures are being recomputed."))
             return redirect("registry:authority", dataset_id=dataset.pk)
     order = dataset.authority_order
-    held = set(dataset.snapshots.values_list("source", flat=True))
+    held = selectors.dataset_sources_held(dataset)
     return render(request, "registry/authority.html", {
         "dataset": dataset, "error": error,
         "rows": [{"position": n, "source": s, "label": Source(s).label, "held": s in held,
@@ -75,9 +75,7 @@ def dataset_authority(request, dataset_id: int):
 
 
 def _import_regions(user) -> list[Region]:
-    scopes = access.scope_codes(user, feature="register_import")
-    regions = Region.objects.filter(level__lte=Level.KABKOTA, is_active=True)
-    return list(regions.filter(access.scope_q(scopes, "code")).order_by("code"))
+    return selectors.import_regions(user)
 
 
 @login_required
@@ -109,9 +107,7 @@ def import_new(request):
 
 
 def _job(user, job_id) -> ImportJob:
-    job = get_object_or_404(ImportJob.objects.select_related("dataset", "snapshot"), pk=job_id)
-    access.access_dataset(user, job.dataset_id, feature="register_import")
-    return job
+    return selectors.import_job_for(user, job_id)
 
 
 @login_required
@@ -140,15 +136,7 @@ def _snapshot_context(snapshot: Snapshot | None) -> dict:
     if snapshot is None:
         return {}
     english = (get_language() or "id").startswith("en")
-    reasons = {}
-    for issue in (
-        ImportIssue.objects.filter(snapshot=snapshot)
-        .values("kind", "reason", "message_id", "message_en")
-        .distinct()
-    ):
-        reasons[(issue["kind"], issue["reason"])] = (
-            issue["message_en"] if english else issue["message_id"]
-        )
+    reasons = selectors.snapshot_issue_messages(snapshot, english=english)
     counts = snapshot.counts or {}
 
     def labelled(kind, by_reason):
@@ -158,7 +146,7 @@ def _snapshot_context(snapshot: Snapshot | None) -> dict:
         ]
 
     by_desa = (snapshot.diff or {}).get("by_desa", {})
-    names = dict(Region.objects.filter(code__in=list(by_desa)).values_list("code", "name"))
+    names = region_selectors.region_names(by_desa)
     return {
         "snapshot": snapshot,
         "counts": counts,
@@ -172,27 +160,17 @@ def _snapshot_context(snapshot: Snapshot | None) -> dict:
 
 @login_required
 def snapshot_detail(request, snapshot_id: int):
-    snapshot = get_object_or_404(Snapshot, pk=snapshot_id)
-    access.access_dataset(request.user, snapshot.dataset_id)
+    snapshot, _dataset = selectors.snapshot_for(request.user, snapshot_id)
     return render(request, "registry/snapshot.html", _snapshot_context(snapshot))
 
 
 @login_required
 def snapshot_issues_xlsx(request, snapshot_id: int, kind: str):
-    snapshot = get_object_or_404(Snapshot, pk=snapshot_id)
-    access.access_dataset(request.user, snapshot.dataset_id)
+    snapshot, _dataset = selectors.snapshot_for(request.user, snapshot_id)
     if kind not in ImportIssue.Kind.values:
         raise Http404(access.NOT_FOUND)
     english = (get_language() or "id").startswith("en")
-    issues = selectors.snapshot_issues(snapshot, kind).values_list(
-        "file",
-        "row_number",
-        "column",
-        "value",
-        "message_en" if english else "message_id",
-        "reason",
-        "record_id",
-    )
+    issues = selectors.snapshot_issue_rows(snapshot, kind, english=english)
     headers = [
         _("File"),
         _("Row"),
@@ -208,8 +186,7 @@ def snapshot_issues_xlsx(request, snapshot_id: int, kind: str):
 
 @login_required
 def snapshot_diff_xlsx(request, snapshot_id: int, kind: str):
-    snapshot = get_object_or_404(Snapshot, pk=snapshot_id)
-    dataset = access.access_dataset(request.user, snapshot.dataset_id)
+    snapshot, dataset = selectors.snapshot_for(request.user, snapshot_id)
     if kind not in KINDS or snapshot.previous_id is None:
         raise Http404(access.NOT_FOUND)
     rows = diff_rows(
@@ -219,30 +196,12 @@ def snapshot_diff_xlsx(request, snapshot_id: int, kind: str):
         region_prefix=request.GET.get("desa", ""),
     )
     columns = DIFF_COLUMNS["person" if kind.startswith("persons") else "family"]
-    if not access.can_view_personal_data(request.user, dataset.region_id):
-        rows = [_mask_diff_row(kind, row) for row in rows]
-    else:
+    rows, redaction = selectors.snapshot_diff_rows(request.user, dataset, rows)
+    if redaction.visible:
         audit_record(actor=request.user, action="personal_data.snapshot_diff_export",
                      obj=snapshot, region_code=dataset.region_id,
                      changes={"kind": kind, "rows": len(rows)})
     return xlsx_response(f"{kind}-snapshot-{snapshot.pk}.xlsx", columns, rows)
-
-
-def _mask_diff_row(kind: str, row: tuple) -> tuple:
-    # Family and person rows both carry (desa, id, name, NIK or KK, ...).
-    return (*row[:2], access.mask_name(row[2]), access.mask_nik(row[3]), *row[4:])
-
-
-def _family_row(family, personal: bool) -> dict:
-    return {
-        "id": family.pk,
-        "source_id": family.source_id,
-        "region_code": family.region_code,
-        "desil": family.desil,
-        "head_name": family.head_name if personal else access.mask_name(family.head_name),
-        "kk_number": family.kk_number if personal else access.mask_nik(family.kk_number),
-        "address": family.address if personal else "",
-    }
 
 
 @login_required
@@ -261,10 +220,7 @@ def family_search(request):
                 r["address"],
                 r["desil"],
             )
-            for r in (
-                _family_row(f, access.can_view_personal_data(user, f.region_code))
-                for f in families[:EXPORT_LIMIT].iterator()
-            )
+            for r in selectors.family_rows(user, families[:EXPORT_LIMIT].iterator())
         )
         headers = [
             _("Family ID"),
@@ -275,36 +231,31 @@ def family_search(request):
             _("Desil"),
         ]
         # The search terms may be a NIK or a name: only their presence is recorded.
-        scopes = access.scope_codes(user, feature="register")
-        where = desa if desa and access.covers_any(scopes, desa) else (scopes or [""])[0]
+        where = (desa if desa and access.in_scope(user, desa, feature="register")
+                 else access.home_scope(user, feature="register"))
         audit_record(actor=request.user, action="personal_data.family_export",
                      object_type="registry.family", region_code=where[:13],
                      changes={"query": bool(q), "desa": desa[:13]})
         return xlsx_response("keluarga.xlsx", headers, rows)
     page = Paginator(families, 50).get_page(request.GET.get("page"))
-    names = dict(
-        Region.objects.filter(code__in={f.region_code for f in page}).values_list("code", "name")
-    )
-    rows = [
-        dict(
-            _family_row(f, access.can_view_personal_data(user, f.region_code)),
-            desa_name=names.get(f.region_code, ""),
-        )
-        for f in page
+    names = region_selectors.region_names({f.region_code for f in page})
+    page_rows = [
+        dict(row, desa_name=names.get(row["region_code"], ""))
+        for row in selectors.family_rows(user, page)
     ]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "registry/search.html",
-        {"page": page, "rows": rows, "q": q, "desa": desa, "query": query.urlencode()},
+        {"page": page, "rows": page_rows, "q": q, "desa": desa, "query": query.urlencode()},
     )
 
 
 @login_required
 def family_detail(request, family_id: int):
-    family = access.access_family(request.user, family_id)
-    personal = access.can_view_personal_data(request.user, family.region_code)
+    family = selectors.family_for(request.user, family_id)
+    redaction = access.redaction(request.user, family.region_code)
     records = selectors.family_records(family)
     wanted = request.GET.get("snapshot")
     # By default the record that supplies the current values (the best source's latest).
@@ -317,37 +268,30 @@ def family_detail(request, family_id: int):
     needs_snapshot = (selectors.head_snapshot_id(family.dataset_id)
                       if record.snapshot_id == family.last_snapshot_id else record.snapshot_id)
     members = selectors.family_members(family, record.snapshot_id)
-    region = Region.objects.filter(code=record.region_code).select_related("parent").first()
-    if personal:
+    region = region_selectors.region_with_parent(record.region_code)
+    if redaction.visible:
         # Who opened which family's profile: the id only, no name or number.
         audit_record(actor=request.user, action="personal_data.family_view",
                      object_type="registry.family", object_id=str(family.pk),
                      object_repr=f"#{family.pk}", region_code=family.region_code,
                      changes={"snapshot": record.snapshot_id})
-    if not personal:
-        for m in members:
-            m.name, m.nik = access.mask_name(m.name), access.mask_nik(m.nik)
-            m.birth_place, m.birth_date = "", None
-        record.head_name, record.head_nik = access.mask_name(record.head_name), ""
-        record.kk_number, record.address = access.mask_nik(record.kk_number), ""
-        for view in sources:
-            view["record"].kk_number = access.mask_nik(view["record"].kk_number)
-            view["record"].address = ""
+    selectors.redact_family_profile(redaction, record, members, sources)
+    # The sections other apps register for the profile (welfare's status and needs,
+    # the programmes' help and groups: ``core.panels``).
+    sections = panels.sections(panels.FAMILY, request.user, family=family, record=record,
+                               needs_snapshot_id=needs_snapshot, redaction=redaction)
     return render(
         request,
         "registry/family.html",
         {
+            **sections.context,  # the page's own names below win over a panel's
             "family": family,
             "record": record,
             "records": records,
             "sources": sources,
             "members": members,
             "region": region,
-            "personal": personal,
-            # Welfare status and needs panel (konvergen/welfare).
-            "needs_panel": welfare_selectors.family_needs(family.pk, needs_snapshot),
-            # Intervention panel (konvergen/programs).
-            "family_interventions": program_selectors.family_interventions(family.pk),
-            "family_groups": program_selectors.family_groups(family.pk),
+            "redacted": redaction.redacted,
+            "panels": sections,
         },
     )

@@ -9,8 +9,8 @@ from konvergen.reports.models import Report, State
 
 
 def panel(user) -> list[Item]:
-    scopes = access.scope_codes(user, feature="lp2kd_approve")
-    if not scopes:
+    if not access.has_scope(user, feature="lp2kd_approve"):
         return []
-    n = Report.objects.filter(access.scope_q(scopes, "region__code"), state=State.REVIEW).count()
+    n = access.visible(user, Report.objects.filter(state=State.REVIEW), feature="lp2kd_approve",
+                       region_field="region__code").count()
     return [Item(_("Annual reports (LP2KD) to approve"), reverse("reports:index"), n)]

@@ -4,13 +4,22 @@ and sign-off history, and which edition of a report a user may open."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from konvergen.accounts import access
 from konvergen.regions.models import Level, Region
 from konvergen.reports import build, services
 from konvergen.reports.document import LABELS
 from konvergen.reports.generators import GENERATORS
-from konvergen.reports.models import Generation, Report, ReportEvent, State
+from konvergen.reports.models import (
+    Generation,
+    OutlineBlock,
+    OutlineChapter,
+    OutlineSection,
+    Report,
+    ReportEvent,
+    State,
+)
 from konvergen.reports.outline import fill
 
 
@@ -25,14 +34,13 @@ def reports_for(user, *, region: Region | None = None):
 def index_regions(user) -> list[Region]:
     """The kab/kota of the user's ``lp2kd`` scope (with the whole country: those that have
     a report)."""
-    scopes = access.scope_codes(user, feature="lp2kd")
-    if not scopes:
+    if not access.has_feature(user, "lp2kd"):
         return []
     regions = Region.objects.filter(level=Level.KABKOTA)
-    if access.WHOLE_COUNTRY in scopes:
+    if access.is_country_wide(user, feature="lp2kd"):
         regions = regions.filter(code__in=Report.objects.values("region_id"))
     else:
-        regions = regions.filter(access.scope_q(scopes, "code"))
+        regions = access.visible(user, regions, feature="lp2kd")
     return list(regions.order_by("code"))
 
 
@@ -129,3 +137,36 @@ def generator_choices() -> list[tuple[str, list[tuple[str, str]]]]:
         groups.setdefault(generator.kind, []).append((name, str(generator.label)))
     return [(str(BlockKind(kind).label), groups[kind]) for kind in BlockKind.values
             if kind in groups]
+
+
+def report_for(user, report_id):
+    """An LP2KD report the user may read (``access.reports_q``), else Http404 (the same as
+    for a report that does not exist)."""
+    return access.get_visible(Report.objects.select_related("region", "edition", "final"),
+                              access.reports_q(user), report_id)
+
+
+# --- reads of the outline editor and the progress poll --------------------------------------
+
+def latest_generation(report: Report) -> Generation | None:
+    """The report's latest generation, without its content (the progress poll)."""
+    return report.generations.defer("content").first()
+
+
+def outline_target(report: Report, op: str, target: int):
+    """The chapter, section or block an outline operation names, within the report, or
+    ``None``."""
+    model: Any
+    if op == "section_add":
+        model, where = OutlineChapter, {"report": report}
+    elif op.startswith("section_") or op == "block_add":
+        model, where = OutlineSection, {"chapter__report": report}
+    else:
+        model, where = OutlineBlock, {"section__chapter__report": report}
+    return model.objects.filter(pk=target, **where).first()
+
+
+def outline_block(report: Report, block_id: int):
+    """One block of the report's outline with its section and chapter, or ``None``."""
+    return OutlineBlock.objects.select_related("section__chapter").filter(
+        pk=block_id, section__chapter__report=report).first()

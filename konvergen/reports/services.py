@@ -34,8 +34,8 @@ from django.utils.translation import gettext_lazy as _
 
 from konvergen.accounts import access
 from konvergen.audit.services import audit_record
+from konvergen.core import jobs
 from konvergen.regions.models import Level
-from konvergen.registry import jobs
 from konvergen.reports import build, serial
 from konvergen.reports.generators import GENERATORS
 from konvergen.reports.models import (
@@ -111,8 +111,7 @@ def report_create(*, region, year: int, acting_user, language: str = "id") -> Re
         raise ReportError(NOT_A_KABKOTA, code="not_kabkota")
     if not 2000 <= year <= 2100:
         raise ReportError(BAD_YEAR, code="bad_year")
-    if not access.covers_any(access.scope_codes(acting_user, feature="lp2kd_manage"),
-                             region.code):
+    if not access.in_scope(acting_user, region.code, feature="lp2kd_manage"):
         raise ReportError(NOT_YOURS, code="not_yours")
     with transaction.atomic():
         if Report.objects.filter(region=region, year=year).exists():

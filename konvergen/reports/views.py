@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,7 +25,7 @@ from konvergen.reports.forms import (
     ParamsForm,
     StepForm,
 )
-from konvergen.reports.models import BlockKind, OutlineBlock, OutlineChapter, OutlineSection
+from konvergen.reports.models import BlockKind
 
 FILE_TYPES = {
     "pdf": "application/pdf",
@@ -64,8 +63,7 @@ def region(request, code: str):
     region = access.access_region(request.user, code, feature="lp2kd")
     if region.level != Level.KABKOTA:
         raise Http404(access.NOT_FOUND)
-    can_manage = access.covers_any(access.scope_codes(request.user, feature="lp2kd_manage"),
-                                   region.code)
+    can_manage = access.in_scope(request.user, region.code, feature="lp2kd_manage")
     if request.method == "POST" and not can_manage:
         raise Http404(access.NOT_FOUND)
     form = CreateForm(request.POST or None)
@@ -107,14 +105,14 @@ def _page_context(request, report) -> dict:
 @login_required
 @require_GET
 def report(request, report_id: int):
-    report = access.access_report(request.user, report_id)
+    report = selectors.report_for(request.user, report_id)
     return render(request, "reports/report.html", _page_context(request, report))
 
 
 @login_required
 @require_POST
 def generate(request, report_id: int):
-    report = access.access_report(request.user, report_id)
+    report = selectors.report_for(request.user, report_id)
     if not _may_manage(request.user, report):
         raise Http404(access.NOT_FOUND)
     if not GenerateForm(request.POST).is_valid():
@@ -133,9 +131,9 @@ def generate(request, report_id: int):
 @require_GET
 def status(request, report_id: int):
     """The latest generation's progress, for the page to poll."""
-    report = access.access_report(request.user, report_id)
+    report = selectors.report_for(request.user, report_id)
     team = selectors.is_team(request.user, report)
-    generation = report.generations.defer("content").first() if team else report.final
+    generation = selectors.latest_generation(report) if team else report.final
     if generation is None:
         return JsonResponse({"status": "", "progress": 0, "stage": "", "finished": True})
     return JsonResponse({"status": generation.status, "progress": generation.progress,
@@ -155,7 +153,7 @@ def _edition(request, report):
 @xframe_options_sameorigin
 def preview(request, report_id: int):
     """The edition's HTML, as the PDF is set from it (for the page's preview frame)."""
-    report = access.access_report(request.user, report_id)
+    report = selectors.report_for(request.user, report_id)
     generation = _edition(request, report)
     try:
         html = Path(generation.html_path).read_text(encoding="utf-8")
@@ -171,7 +169,7 @@ def preview(request, report_id: int):
 @login_required
 @require_GET
 def download(request, report_id: int, fmt: str):
-    report = access.access_report(request.user, report_id)
+    report = selectors.report_for(request.user, report_id)
     if fmt not in FILE_TYPES:
         raise Http404(access.NOT_FOUND)
     generation = _edition(request, report)
@@ -187,7 +185,7 @@ def download(request, report_id: int, fmt: str):
 @login_required
 @require_POST
 def step(request, report_id: int):
-    report = access.access_report(request.user, report_id)
+    report = selectors.report_for(request.user, report_id)
     if not selectors.is_team(request.user, report):
         raise Http404(access.NOT_FOUND)
     form = StepForm(request.POST)
@@ -208,14 +206,7 @@ def step(request, report_id: int):
 
 def _outline_target(report, op: str, target: int):
     """The chapter, section or block an outline operation names, within the report."""
-    model: Any
-    if op == "section_add":
-        model, where = OutlineChapter, {"report": report}
-    elif op.startswith("section_") or op == "block_add":
-        model, where = OutlineSection, {"chapter__report": report}
-    else:
-        model, where = OutlineBlock, {"section__chapter__report": report}
-    obj = model.objects.filter(pk=target, **where).first()
+    obj = selectors.outline_target(report, op, target)
     if obj is None:
         raise Http404(access.NOT_FOUND)
     return obj
@@ -224,7 +215,7 @@ def _outline_target(report, op: str, target: int):
 @login_required
 @require_POST
 def outline(request, report_id: int):
-    report = access.access_report(request.user, report_id)
+    report = selectors.report_for(request.user, report_id)
     if not _may_manage(request.user, report):
         raise Http404(access.NOT_FOUND)
     form = OutlineForm(request.POST)
@@ -272,11 +263,10 @@ def block(request, report_id: int, block_id: int):
     """Edit a narrative's text, or the settings of a generated block (its indicators)."""
     from konvergen.targets.selectors import indicators
 
-    report = access.access_report(request.user, report_id)
+    report = selectors.report_for(request.user, report_id)
     if not _may_manage(request.user, report):
         raise Http404(access.NOT_FOUND)
-    block = OutlineBlock.objects.select_related("section__chapter").filter(
-        pk=block_id, section__chapter__report=report).first()
+    block = selectors.outline_block(report, block_id)
     if block is None:
         raise Http404(access.NOT_FOUND)
     narrative = block.kind == BlockKind.NARRATIVE

@@ -17,6 +17,7 @@ class WeightsForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         if self.errors:
             return data
         if not any(value for value in data.values()):

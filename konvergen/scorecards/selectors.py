@@ -25,13 +25,15 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from konvergen.accounts import access
 from konvergen.convergence.models import FamilyConvergence
 from konvergen.convergence.selectors import runs_for
 from konvergen.plans import e81, meeting
 from konvergen.plans import selectors as plan_selectors
 from konvergen.programs.models import Intervention, Programme, Strategy
+from konvergen.regions.models import Level, Region
 from konvergen.scorecards import engine
-from konvergen.scorecards.models import Preset, ScorecardWeights
+from konvergen.scorecards.models import Preset, RegionCompliance, ScorecardWeights
 
 #: Display names of the local agency scorecard's criteria (the engine's labels are English).
 LABELS = {
@@ -369,3 +371,36 @@ def custom_result(custom, year: int, quarter: int, *, today: dt.date | None = No
     return CustomResult(scorecard=custom, year=year, quarter=quarter, card=card,
                         columns=columns, rows=rows, by_strategy=by_strategy, awards=awards,
                         as_of=facts.as_of, group_labels=kinds)
+
+
+def custom_scorecard_for(user, scorecard_id, *, manage: bool = False):
+    """A scorecard a secretariat defined: read with ``scorecards`` (organisations of a
+    kab/kota) or ``scorecards_province`` (kab/kota of a province) over its region, changed
+    with ``scorecards_manage``; else Http404."""
+    from konvergen.accounts import access
+    from konvergen.scorecards.models import CustomScorecard, Peers
+
+    card = access.get_visible(
+        CustomScorecard.objects.select_related("region").filter(archived=False), None,
+        scorecard_id)
+    feature = ("scorecards_manage" if manage else
+               "scorecards" if card.peers == Peers.AGENCIES else "scorecards_province")
+    access.require_in_scope(user, card.region_id, feature=feature)
+    return card
+
+
+# --- reads of the index and compliance pages -------------------------------------------------
+
+def scorecard_regions(user):
+    """The kab/kota whose organisations the user may compare and the provinces whose
+    kab/kota the user may rank (querysets by code)."""
+    regions = access.visible(user, Region.objects.filter(level=Level.KABKOTA),
+                             feature="scorecards").order_by("code")
+    provinces = access.visible(user, Region.objects.filter(level=Level.PROVINCE),
+                               feature="scorecards_province").order_by("code")
+    return regions, provinces
+
+
+def region_compliance(region, year: int) -> RegionCompliance | None:
+    """The kab/kota's PMK 97/2023 inputs of the year, or ``None``."""
+    return RegionCompliance.objects.filter(region=region, year=year).first()

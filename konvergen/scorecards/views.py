@@ -22,7 +22,7 @@ from konvergen.scorecards.forms import (
     CustomScorecardForm,
     WeightsForm,
 )
-from konvergen.scorecards.models import Peers, RegionCompliance
+from konvergen.scorecards.models import Peers
 
 
 def _region(request, code: str, feature: str = "scorecards") -> Region:
@@ -63,11 +63,7 @@ def _criteria_cells(row, columns: list[tuple[str, str]]) -> list:
 def index(request):
     """The kab/kota whose organisations the user may compare."""
     access.require_feature(request.user, "scorecards")
-    scopes = access.scope_codes(request.user, feature="scorecards")
-    regions = Region.objects.filter(access.scope_q(scopes), level=Level.KABKOTA).order_by("code")
-    province_scopes = access.scope_codes(request.user, feature="scorecards_province")
-    provinces = Region.objects.filter(access.scope_q(province_scopes),
-                                      level=Level.PROVINCE).order_by("code")
+    regions, provinces = selectors.scorecard_regions(request.user)
     year = timezone.localdate().year
     return render(request, "scorecards/index.html", {"regions": regions, "year": year,
                                                      "provinces": provinces})
@@ -82,8 +78,7 @@ def agencies(request, code: str, year: int):
     return render(request, "scorecards/agencies.html", {
         "region": region, "year": year, "quarter": quarter, "result": result,
         "quarters": list(e81.QUARTERS), "years": [year - 1, year, year + 1],
-        "can_manage": access.covers_any(
-            access.scope_codes(request.user, feature="scorecards_manage"), region.code),
+        "can_manage": access.in_scope(request.user, region.code, feature="scorecards_manage"),
         "custom_cards": selectors.custom_scorecards(region, Peers.AGENCIES),
     })
 
@@ -98,7 +93,7 @@ def agencies_xlsx(request, code: str, year: int):
                *_criteria_headers(result.columns), _("Missing data")]
     group_rank = {row.peer: (row.group, row.rank) for _s, _l, rows in result.by_strategy
                   for row in rows}
-    strategy = {s: label for s, label, _rows in result.by_strategy}
+    strategy: dict[str | None, str] = {s: label for s, label, _rows in result.by_strategy}
 
     def lines():
         for row in result.rows:
@@ -148,12 +143,12 @@ def province(request, code: str, year: int):
     """The kab/kota of a province ranked on the PMK 97/2023 fiscal-incentive preset."""
     region = _province(request, code)
     result = selectors.province_scorecard(region, year)
-    manage = access.scope_codes(request.user, feature="scorecards_manage")
+    manage = access.in_scope_test(request.user, feature="scorecards_manage")
     return render(request, "scorecards/province.html", {
         "region": region, "year": year, "result": result,
         "years": [year - 1, year, year + 1],
-        "editable": {r.code for r in result.regions if access.covers_any(manage, r.code)},
-        "can_manage": access.covers_any(manage, region.code),
+        "editable": {r.code for r in result.regions if manage(r.code)},
+        "can_manage": manage(region.code),
         "custom_cards": selectors.custom_scorecards(region, Peers.REGIONS),
         "sources": {
             "regulation": engine.PMK_97_2023_SOURCE,
@@ -186,7 +181,7 @@ def compliance(request, code: str, year: int):
     """A kab/kota's inputs to the PMK 97/2023 ranking (its own or its province's
     secretariat)."""
     region = _region(request, code, feature="scorecards_manage")
-    row = RegionCompliance.objects.filter(region=region, year=year).first()
+    row = selectors.region_compliance(region, year)
     form = ComplianceForm(request.POST or None, instance=row)
     if request.method == "POST" and form.is_valid():
         try:
@@ -199,9 +194,8 @@ def compliance(request, code: str, year: int):
             return redirect(request.path)
     return render(request, "scorecards/compliance.html", {
         "region": region, "year": year, "form": form,
-        "can_province": access.covers_any(
-            access.scope_codes(request.user, feature="scorecards_province"),
-            region.parent_id or ""),
+        "can_province": access.in_scope(request.user, region.parent_id or "",
+                                        feature="scorecards_province"),
     })
 
 
@@ -262,14 +256,14 @@ def custom_new(request, code: str, peers: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def custom_edit(request, pk: int):
-    card = access.access_custom_scorecard(request.user, pk, manage=True)
+    card = selectors.custom_scorecard_for(request.user, pk, manage=True)
     return _custom_form(request, card.region, card.peers, card)
 
 
 @login_required
 @require_POST
 def custom_archive(request, pk: int):
-    card = access.access_custom_scorecard(request.user, pk, manage=True)
+    card = selectors.custom_scorecard_for(request.user, pk, manage=True)
     if request.POST.get("confirm") != "1":
         messages.error(request, _("Tick the box to confirm archiving."))
         return redirect(reverse("scorecards:custom", args=[card.pk, timezone.localdate().year]))
@@ -283,7 +277,7 @@ def custom_archive(request, pk: int):
 
 
 def _custom_result(request, pk: int, year: int):
-    card = access.access_custom_scorecard(request.user, pk)
+    card = selectors.custom_scorecard_for(request.user, pk)
     if card.peers == Peers.AGENCIES:
         quarter = _quarter(request, card.region, year)
     else:
@@ -302,8 +296,8 @@ def custom(request, pk: int, year: int):
     return render(request, "scorecards/custom.html", {
         "card": card, "region": card.region, "year": year, "result": result,
         "quarters": list(e81.QUARTERS), "years": [year - 1, year, year + 1],
-        "can_manage": access.covers_any(
-            access.scope_codes(request.user, feature="scorecards_manage"), card.region_id),
+        "can_manage": access.in_scope(request.user, card.region_id,
+                                      feature="scorecards_manage"),
         "is_agencies": card.peers == Peers.AGENCIES,
     })
 

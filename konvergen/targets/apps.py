@@ -7,10 +7,10 @@ class TargetsConfig(AppConfig):
     verbose_name = _("Indicators and targets")
 
     def ready(self) -> None:
-        # After a register snapshot (and its welfare and convergence figures), the indicators
-        # computed from the register are stored again.
-        from konvergen.registry import hooks as registry_hooks
+        # After a register snapshot and its welfare figures, the indicators computed from
+        # the register are stored again.
+        from konvergen.core import hooks
         from konvergen.targets.services import computed_values_after_import
 
-        registry_hooks.register_after_import(computed_values_after_import,
-                                             order=registry_hooks.INDICATORS)
+        hooks.register(hooks.SNAPSHOT_STORED, computed_values_after_import,
+                       name="targets.computed_values", after=("welfare.recompute",))

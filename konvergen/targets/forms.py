@@ -21,6 +21,7 @@ class PlanDocumentForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         start, end = data.get("year_start"), data.get("year_end")
         if start and end and end < start:
             self.add_error("year_end", _("The last year must not come before the first year."))
@@ -52,6 +53,7 @@ class TargetForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         if (data.get("baseline_year") is None) != (data.get("baseline_value") is None):
             raise forms.ValidationError(_("Give both the baseline year and its value."))
         return data
@@ -101,6 +103,7 @@ class BandsForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         if data.get("on_track") is not None and data.get("attention") is not None and \
                 data["attention"] > data["on_track"]:
             raise forms.ValidationError(_(

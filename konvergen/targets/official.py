@@ -261,7 +261,7 @@ def period_of(raw: object) -> str | None:
     """The BPS period of a cell (``""`` annual), or ``None`` when it is not one."""
     if raw is None:
         return ""
-    return _PERIODS.get(header_key(raw))
+    return _PERIODS.get(header_key(str(raw)))
 
 
 def wide_year_column(header: str, synonym_keys: Mapping[str, str]) -> tuple | None:
@@ -286,7 +286,7 @@ def map_columns(headers: list[str], indicators: list[IndicatorSpec],
                           ignored=KNOWN_IGNORED)
     out = Outcome(headers=list(headers))
     codes = {i.code for i in indicators}
-    keys = {}
+    keys: dict[str, str] = {}
     for i in indicators:
         for s in (i.code, *i.synonyms):
             keys.setdefault(header_key(s), i.code)
@@ -353,6 +353,7 @@ def read_official(
         if problem:
             out.rejections.append(rejection(row, problem[0], problem[1], problem[2]))
             continue
+        assert region is not None  # _region_of gives a region or a problem
         if not allowed(region):
             label = region or "Indonesia"
             out.rejections.append(rejection(row, "", label, "outside_scope"))
@@ -366,10 +367,11 @@ def read_official(
         row_period = default_period
         period_cell = cell("period")
         if period_cell is not None and not is_blank(period_cell):
-            row_period = period_of(period_cell)
-            if row_period is None:
+            cell_period = period_of(period_cell)
+            if cell_period is None:
                 out.rejections.append(rejection(row, m["period"], period_cell, "bad_period"))
                 continue
+            row_period = cell_period
         for header, (code, wide_year, wide_period) in out.value_columns.items():
             raw = values[header]
             if is_blank(raw):
@@ -391,9 +393,13 @@ def read_official(
             spec = specs[code]
             if (spec.low is not None and number < spec.low) or \
                     (spec.high is not None and number > spec.high):
-                bounds = f"≥ {_fmt(spec.low)}" if spec.high is None else (
-                    f"≤ {_fmt(spec.high)}" if spec.low is None
-                    else f"{_fmt(spec.low)}–{_fmt(spec.high)}")
+                if spec.high is None:
+                    assert spec.low is not None  # a bound was crossed
+                    bounds = f"≥ {_fmt(spec.low)}"
+                elif spec.low is None:
+                    bounds = f"≤ {_fmt(spec.high)}"
+                else:
+                    bounds = f"{_fmt(spec.low)}–{_fmt(spec.high)}"
                 out.rejections.append(rejection(row, header, raw, "out_of_range",
                                                 range=bounds, indicator=spec.name))
                 continue

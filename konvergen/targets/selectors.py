@@ -7,16 +7,19 @@ arithmetic is ``engine``'s.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Q
 from django.utils.translation import get_language
 
 from konvergen.accounts import access
+from konvergen.regions.codes import lineage, province_of
 from konvergen.regions.models import Region
 from konvergen.targets import engine
 from konvergen.targets.models import (
     NATIONAL,
     Baseline,
+    ImportRejection,
     Indicator,
     IndicatorValue,
     OfficialImport,
@@ -27,20 +30,15 @@ from konvergen.targets.models import (
 )
 
 
-def _self_and_ancestors(code: str) -> list[str]:
-    parts = code.split(".")
-    return [".".join(parts[:n]) for n in range(len(parts), 0, -1)]
-
-
 def province_code(region_code: str) -> str | None:
     """The province above a region (None for a province itself)."""
-    return region_code.split(".")[0] if "." in region_code else None
+    return province_of(region_code) if "." in region_code else None
 
 
 def bands_for(region_code: str) -> tuple[engine.Bands, str]:
     """The status bands in force for a region and the region that set them ("" = the
     defaults): its own, else the nearest region above with bands."""
-    codes = _self_and_ancestors(region_code)
+    codes = lineage(region_code, nearest_first=True)
     rows = {b.region_id: b for b in StatusBands.objects.filter(region_id__in=codes)}
     for code in codes:
         if code in rows:
@@ -65,7 +63,7 @@ class YearRow:
     period: str = ""
     source: str = ""
     source_kind: str = ""
-    as_of: object = None
+    as_of: date | None = None
     target: float | None = None
     target_document: PlanDocument | None = None
     baseline: float | None = None
@@ -116,11 +114,11 @@ def series_for(region: Region, inds: list[Indicator]) -> dict[int, Series]:
 
 
 def _all_bands(codes: set[str]) -> dict[str, engine.Bands]:
-    wanted = {a for c in codes for a in _self_and_ancestors(c)}
+    wanted = {a for c in codes for a in lineage(c, nearest_first=True)}
     rows = {b.region_id: b for b in StatusBands.objects.filter(region_id__in=wanted)}
     out = {}
     for code in codes:
-        owner = next((a for a in _self_and_ancestors(code) if a in rows), None)
+        owner = next((a for a in lineage(code, nearest_first=True) if a in rows), None)
         out[code] = engine.Bands(rows[owner].on_track, rows[owner].attention) if owner \
             else engine.Bands()
     return out
@@ -218,7 +216,7 @@ def target_history(indicator: Indicator, region: Region) -> list[TargetRevision]
 
 def documents_for(region: Region) -> list[PlanDocument]:
     """Plan documents of the region and of the regions above it."""
-    return list(PlanDocument.objects.filter(region_id__in=_self_and_ancestors(region.code))
+    return list(PlanDocument.objects.filter(region_id__in=lineage(region.code))
                 .select_related("region").order_by("-year_start", "kind", "id"))
 
 
@@ -229,15 +227,15 @@ def region_documents(region: Region) -> list[PlanDocument]:
 def index_regions(user) -> list[Region]:
     """The regions the user reads indicators of: kab/kota and provinces within the scope
     (a village operator or a kecamatan scope: the scope region itself)."""
-    scopes = access.scope_codes(user, feature="targets")
-    if not scopes:
+    if not access.has_feature(user, "targets"):
         return []
-    if access.WHOLE_COUNTRY in scopes:
+    if access.is_country_wide(user, feature="targets"):
         with_data = set(IndicatorValue.objects.exclude(region_code=NATIONAL).values_list(
             "region_code", flat=True).distinct()[:2000])
         with_data |= set(Target.objects.values_list("region_id", flat=True).distinct())
         return list(Region.objects.filter(Q(level=1) | Q(code__in=with_data, level__lte=2))
                     .order_by("code"))
+    scopes = access.display_scopes(user, feature="targets")
     q = Q(code__in=scopes)
     for scope in scopes:
         if scope.count(".") < 1:
@@ -259,10 +257,52 @@ def imports_for(user) -> list[OfficialImport]:
 
 
 def imports_q(user):
-    scopes = access.scope_codes(user, feature="targets_manage")
     qs = OfficialImport.objects.select_related("created_by")
-    if access.WHOLE_COUNTRY in scopes:
+    if access.is_country_wide(user, feature="targets_manage"):
         return qs
-    if not scopes:
+    if not access.has_feature(user, "targets_manage"):
         return qs.none()
-    return qs.filter(access.scope_q(scopes, "region_code"))
+    return access.visible(user, qs, feature="targets_manage", region_field="region_code")
+
+
+def plan_document_for(user, document_id, *, manage: bool = False):
+    """A plan document (RPJMD/RPKD/RKPD/RAT) of a region the user reads indicators of, or
+    with ``manage`` sets targets for (the secretariat). Http404 otherwise."""
+    document = access.get_visible(PlanDocument.objects.select_related("region"), None,
+                                  document_id)
+    access.require_in_scope(user, document.region_id,
+                            feature="targets_manage" if manage else "targets")
+    return document
+
+
+def official_import_for(user, batch_id):
+    """An official figures import filed under a region the user manages targets of (an
+    administrator's country-wide import: administrators only). Http404 otherwise."""
+    batch = access.get_visible(OfficialImport.objects.select_related("created_by"), None,
+                               batch_id)
+    access.require_in_scope(user, batch.region_code or "", feature="targets_manage")
+    return batch
+
+
+# --- reads of the target form and the official import pages ---------------------------------
+
+def current_targets(indicator, region) -> dict[int, object]:
+    """The indicator's current target of the region per year (year → value)."""
+    return dict(Target.objects.filter(indicator=indicator, region=region).values_list(
+        "year", "value"))
+
+
+def document_baseline(indicator, region, document) -> Baseline | None:
+    """The indicator's baseline of the region in the plan document, or ``None``."""
+    return Baseline.objects.filter(indicator=indicator, region=region,
+                                   document=document).first()
+
+
+def import_rejections(batch) -> list[ImportRejection]:
+    """The first rows an official import rejected (the result page)."""
+    return list(batch.rejections.all()[:200])
+
+
+def import_rejection_rows(batch):
+    """Every row an official import rejected, in file order (the download)."""
+    return ImportRejection.objects.filter(batch=batch).order_by("row_number", "id")

@@ -25,7 +25,6 @@ from konvergen.registry.models import Dataset, Family, FamilyRecord, PersonRecor
 from konvergen.targets import catalogue, official
 from konvergen.targets.engine import Bands
 from konvergen.targets.models import (
-    NATIONAL,
     Baseline,
     ImportRejection,
     Indicator,
@@ -110,22 +109,16 @@ def region_resolver() -> official.RegionResolver:
     return official.RegionResolver(official.RegionRow(c, n, b or "") for c, n, b in rows)
 
 
-def import_scope(user) -> tuple[list[str], str]:
-    """(the regions the user may import figures for, the region to file the import under).
-    Figures of the regions above (the province, the country) may come with a region's."""
+def import_scope(user):
+    """(a test of the region codes the user may import figures for, the region to file the
+    import under: ``""`` for the whole country). Figures of the regions above (the province,
+    the country) may come with a region's: they sit beside its own."""
     if user is None:  # the command line: trusted, like every other command
-        return [access.WHOLE_COUNTRY], ""
-    scopes = access.scope_codes(user, feature="targets_manage")
-    if not scopes:
+        return (lambda code: True), ""
+    if not access.has_scope(user, feature="targets_manage"):
         raise TargetsError(NOT_YOURS)
-    return scopes, "" if access.WHOLE_COUNTRY in scopes else scopes[0]
-
-
-def _may_write_figure(scopes: list[str], code: str) -> bool:
-    if access.covers_any(scopes, code):
-        return True
-    # The province and the country above one's region: their figures sit beside its own.
-    return any(s == code or s.startswith(code + ".") or code == NATIONAL for s in scopes)
+    return (access.in_or_above_scope_test(user, feature="targets_manage"),
+            access.home_scope(user, feature="targets_manage"))
 
 
 @dataclass
@@ -147,7 +140,7 @@ def official_import(
     the import record, its rejected rows and the audit row; the same file again changes
     nothing. Raises ``TargetsError`` for a file that cannot be read at all."""
     path = Path(path)
-    scopes, scope_code = import_scope(acting_user)
+    may_write_figure, scope_code = import_scope(acting_user)
     mapping = dict(mapping or {})
     specs = indicator_specs()
     if not specs:
@@ -160,7 +153,7 @@ def official_import(
     try:
         outcome = official.read_official(
             path, indicators=specs, resolver=region_resolver(),
-            allowed=lambda code: _may_write_figure(scopes, code), user_mapping=mapping,
+            allowed=may_write_figure, user_mapping=mapping,
             default_year=default_year, default_period=default_period or "")
     except IngestFileError as exc:
         raise TargetsError(str(exc)) from exc
@@ -378,11 +371,9 @@ def computed_values_refresh_region(*, region: Region, acting_user=None) -> list[
 
 
 def computed_values_after_import(*, snapshot: Snapshot, acting_user=None) -> None:
-    """Registry after-import hook (after welfare and convergence). Logged, never raised."""
-    try:
-        computed_values_refresh(dataset=snapshot.dataset, acting_user=acting_user)
-    except Exception:
-        log.exception("computed indicators of snapshot %s failed", snapshot.pk)
+    """Registry after-import hook (``hooks.SNAPSHOT_STORED``, after the welfare figures). A
+    failure is recorded (``core.hooks``), never undoes the import."""
+    computed_values_refresh(dataset=snapshot.dataset, acting_user=acting_user)
 
 
 # --- Plan documents, baselines, targets -----------------------------------------------------
@@ -393,7 +384,7 @@ def _require_manage(user, region_code: str) -> None:
     line, is trusted like every other command)."""
     if user is None:
         return
-    if not access.covers_any(access.scope_codes(user, feature="targets_manage"), region_code):
+    if not access.in_scope(user, region_code, feature="targets_manage"):
         raise TargetsError(NOT_YOURS)
 
 

@@ -18,7 +18,7 @@ from konvergen.core.uploads import save_upload
 from konvergen.core.xlsx import xlsx_response
 from konvergen.targets import official, selectors, services
 from konvergen.targets.forms import BandsForm, ImportForm, PlanDocumentForm, TargetForm
-from konvergen.targets.models import Baseline, ImportRejection, Period, PlanDocument, Target
+from konvergen.targets.models import Period, PlanDocument
 
 STATUS_LABELS = {
     "on_track": gettext_lazy("On track"),
@@ -40,7 +40,7 @@ def _year_param(request) -> int | None:
 
 
 def _can_manage(user, code: str) -> bool:
-    return access.covers_any(access.scope_codes(user, feature="targets_manage"), code)
+    return access.in_scope(user, code, feature="targets_manage")
 
 
 def _indicator(code: str):
@@ -148,10 +148,8 @@ def target_edit(request, code: str, indicator: str):
         document = documents[0]
     form = None
     if document is not None:
-        current = dict(Target.objects.filter(indicator=ind, region=region).values_list(
-            "year", "value"))
-        baseline = Baseline.objects.filter(indicator=ind, region=region,
-                                           document=document).first()
+        current = selectors.current_targets(ind, region)
+        baseline = selectors.document_baseline(ind, region, document)
         form = TargetForm(request.POST if request.method == "POST" else None,
                           document=document, current=current, baseline=baseline)
         if request.method == "POST" and form.is_valid():
@@ -204,7 +202,7 @@ def document_new(request, code: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_edit(request, document_id: int):
-    document = access.access_plan_document(request.user, document_id, manage=True)
+    document = selectors.plan_document_for(request.user, document_id, manage=True)
     return _document_form(request, document.region, document)
 
 
@@ -316,10 +314,10 @@ def _mapping_choices():
 @login_required
 @require_GET
 def import_result(request, batch_id: int):
-    batch = access.access_official_import(request.user, batch_id)
+    batch = selectors.official_import_for(request.user, batch_id)
     return render(request, "targets/import_result.html", {
         "batch": batch, "counts": batch.counts,
-        "rejections": list(batch.rejections.all()[:200]),
+        "rejections": selectors.import_rejections(batch),
         "choices": _mapping_choices(),
     })
 
@@ -327,9 +325,9 @@ def import_result(request, batch_id: int):
 @login_required
 @require_GET
 def import_rejected(request, batch_id: int):
-    batch = access.access_official_import(request.user, batch_id)
+    batch = selectors.official_import_for(request.user, batch_id)
     rows = ([r.row_number, r.column, r.value, r.reason, r.message_id, r.message_en]
-            for r in ImportRejection.objects.filter(batch=batch).order_by("row_number", "id"))
+            for r in selectors.import_rejection_rows(batch))
     return xlsx_response(f"ditolak-{batch.pk}.xlsx",
                          [_("Row"), _("Column"), _("Value"), _("Reason code"),
                           "Alasan", "Reason"], rows, sheet=_("Rejected rows"))
@@ -339,7 +337,7 @@ def import_rejected(request, batch_id: int):
 @require_POST
 def import_remap(request, batch_id: int):
     """Import the same file again with the user's mapping of its unknown columns."""
-    batch = access.access_official_import(request.user, batch_id)
+    batch = selectors.official_import_for(request.user, batch_id)
     choices = {c for c, _label in _mapping_choices()}
     mapping = dict(batch.mapping)
     for i, header in enumerate(batch.unknown_columns):

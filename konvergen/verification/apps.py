@@ -8,12 +8,14 @@ class VerificationConfig(AppConfig):
 
     def ready(self) -> None:
         # Ratified local decisions are laid over every committed snapshot before welfare
-        # and convergence recompute (registry knows nothing about verification).
-        from konvergen.registry import hooks
+        # (and so convergence) recompute (registry knows nothing about verification). Its
+        # failure fails the import job too, which the queue then retries.
+        from konvergen.core import hooks
         from konvergen.verification.services import apply_local_decisions_after_import
 
-        hooks.register_after_import(apply_local_decisions_after_import,
-                                    order=hooks.LOCAL_DECISIONS)
+        hooks.register(hooks.SNAPSHOT_STORED, apply_local_decisions_after_import,
+                       name="verification.local_decisions", before=("welfare.recompute",),
+                       required=True)
         from konvergen.core import home as core_home
         from konvergen.verification import home
 

@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -18,8 +19,10 @@ BAD_TYPE = _("Upload a photo (JPG, PNG, WEBP) or a PDF file.")
 TOO_BIG = _("The file is larger than 10 MB.")
 NOT_MATCHING = _("The file's content does not match its type.")
 
-NIK_FIELD = {"max_length": 16, "min_length": 16,
-             "widget": forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{16}"})}
+NIK_FIELD: dict[str, Any] = {
+    "max_length": 16, "min_length": 16,
+    "widget": forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{16}"}),
+}
 
 
 def clean_document(upload):
@@ -55,7 +58,7 @@ class MusdesForm(forms.Form):
 
     def __init__(self, *args, desa_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region_code"].choices = desa_choices
+        cast(forms.ChoiceField, self.fields["region_code"]).choices = desa_choices
 
     def clean_minutes(self):
         return clean_document(self.cleaned_data["minutes"])
@@ -77,6 +80,8 @@ class DeactivationForm(_ProposalBase):
 
 
 class HousingMixin:
+    fields: dict[str, forms.Field]  # the form's, which the mixin is mixed into
+
     def add_housing(self, initial: dict | None = None):
         from konvergen.verification.services import HOUSING_FIELDS
 
@@ -140,6 +145,7 @@ class NewFamilyForm(HousingMixin, _ProposalBase):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         if not (data.get("kk_number") or data.get("head_nik")):
             raise forms.ValidationError(_("Give the No KK or the head's NIK."))
         return data
@@ -164,10 +170,10 @@ class CorrectionForm(HousingMixin, _ProposalBase):
     head_name = forms.CharField(label=_("Head of family"), max_length=200)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
 
-    def __init__(self, *args, family, record, members, **kwargs):
+    def __init__(self, data=None, files=None, *, family, record, members, **kwargs):
         initial = {f: getattr(family, f) for f in ("kk_number", "head_nik", "head_name",
                                                    "address")}
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(data, files, initial=initial, **kwargs)
         from konvergen.verification.services import HOUSING_FIELDS
 
         self.add_housing({f: getattr(record, f, "") for f in HOUSING_FIELDS} if record else {})
@@ -216,7 +222,7 @@ class CorrectionForm(HousingMixin, _ProposalBase):
             changed = {}
             for key in names:
                 field = key.split("_", 1)[1]
-                value = d.get(key)
+                value: Any = d.get(key)
                 if _clean(value) != _clean(self.fields[key].initial):
                     changed[field] = value.isoformat() if hasattr(value, "isoformat") else (
                         value or "")

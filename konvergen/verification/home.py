@@ -19,9 +19,9 @@ _STEPS = (
 def panel(user) -> list[Item]:
     items = []
     for feature, state, label in _STEPS:
-        scopes = access.scope_codes(user, feature=feature)
-        if not scopes:
+        if not access.has_feature(user, feature):
             continue
-        n = Proposal.objects.filter(access.scope_q(scopes, "region_code"), state=state).count()
+        n = access.visible(user, Proposal.objects.filter(state=state), feature=feature,
+                           region_field="region_code").count()
         items.append(Item(label(), reverse("verification:index") + f"?state={state}", n))
     return items

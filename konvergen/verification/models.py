@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from konvergen.regions import codes
+
 
 class Musdes(models.Model):
     """One village deliberation: musyawarah desa (desa) or musyawarah kelurahan (kelurahan)."""
@@ -37,8 +39,7 @@ class Musdes(models.Model):
 
     @property
     def is_kelurahan(self) -> bool:
-        # Kemendagri: a village part starting with 1 is a kelurahan, with 2 a desa.
-        return self.region_code.rsplit(".", 1)[-1].startswith("1")
+        return codes.is_kelurahan(self.region_code)
 
     @property
     def kind_label(self) -> str:

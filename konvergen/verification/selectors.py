@@ -2,9 +2,12 @@
 progress per desa, the rows of the upstream export."""
 
 from django.db.models import Count, Max, Q
+from django.urls import reverse
 
 from konvergen.accounts import access
+from konvergen.regions.filters import within_q
 from konvergen.regions.models import Level, Region
+from konvergen.registry import selectors as registry_selectors
 from konvergen.registry.models import Family, FamilyRecord, Person
 from konvergen.verification.models import Musdes, Proposal
 
@@ -20,7 +23,7 @@ def proposals_for(user, *, state: str = "", kind: str = "", desa: str = ""):
     if kind in Proposal.Kind.values:
         qs = qs.filter(kind=kind)
     if desa:
-        qs = qs.filter(access.scope_q([desa], "region_code"))
+        qs = qs.filter(within_q(desa, "region_code"))
     return qs
 
 
@@ -34,20 +37,19 @@ def musdes_for(user, *, region_code: str = ""):
 
 def propose_desa(user) -> list[Region]:
     """The desa/kelurahan the user may propose for (usually the operator's one)."""
-    scopes = access.scope_codes(user, feature="verification_propose")
-    if not scopes:
+    if not access.has_feature(user, "verification_propose"):
         return []
-    return list(Region.objects.filter(level=Level.DESA, is_active=True).filter(
-        access.scope_q(scopes, "code")).order_by("code")[:500])
+    return list(access.visible(user, Region.objects.filter(level=Level.DESA, is_active=True),
+                               feature="verification_propose").order_by("code")[:500])
 
 
 def operator_families(user, *, q: str = "", limit: int = 50):
     """Current register families of the desa the user proposes for, searched by name, NIK
     or No KK."""
-    scopes = access.scope_codes(user, feature="verification_propose")
-    if not scopes:
+    if not access.has_feature(user, "verification_propose"):
         return Family.objects.none()
-    qs = Family.objects.filter(access.scope_q(scopes, "region_code"), is_current=True)
+    qs = access.visible(user, Family.objects.filter(is_current=True),
+                        feature="verification_propose", region_field="region_code")
     q = q.strip()
     if q:
         if q.isdigit():
@@ -59,7 +61,7 @@ def operator_families(user, *, q: str = "", limit: int = 50):
 
 def family_for_proposal(user, family_id) -> Family:
     """A register family of a desa the user proposes for (Http404 otherwise)."""
-    family = access.access_family(user, family_id)
+    family = registry_selectors.family_for(user, family_id)
     if not access.may_verify(user, "verification_propose", family.region_code):
         from django.http import Http404
 
@@ -83,7 +85,7 @@ def progress(region: Region) -> list[dict]:
     else:
         desa = list(Region.objects.filter(level=Level.DESA, is_active=True,
                                           code__startswith=region.code + ".").order_by("code"))
-    where = access.scope_q([region.code], "region_code")
+    where = within_q(region.code, "region_code")
     counts: dict[str, dict] = {}
     for row in Proposal.objects.filter(where).values("region_code", "state").annotate(
             n=Count("pk")):
@@ -109,7 +111,7 @@ def progress(region: Region) -> list[dict]:
 
 
 def ratified_for_export(region: Region):
-    return (Proposal.objects.filter(access.scope_q([region.code], "region_code"),
+    return (Proposal.objects.filter(within_q(region.code, "region_code"),
                                     state=State.RATIFIED)
             .select_related("family", "musdes", "ratified_by")
             .prefetch_related("corrections").order_by("region_code", "pk"))
@@ -145,3 +147,154 @@ def verification_coverage(parent_code: str, year: int) -> dict[str, dict[str, in
         if item["state"] in decided:
             counts["decided"] += item["n"]
     return out
+
+
+def proposal_for(user, proposal_id):
+    """A village proposal inside the user's verification scope, else Http404."""
+    return access.get_visible(Proposal.objects.select_related("family", "musdes"),
+                              access.verification_q(user), proposal_id)
+
+
+def musdes_record_for(user, musdes_id, *, manage: bool = False):
+    """A musdes/muskel record inside the user's scope; with ``manage`` only for those who
+    propose for its desa (the village operator). Http404 otherwise."""
+    feature = "verification_propose" if manage else "verification"
+    return access.get_visible(Musdes.objects.all(),
+                              access.verification_q(user, feature=feature), musdes_id)
+
+
+# --- Personal data, redacted for the user (``access.redaction``) ----------------------------
+
+#: How a family's identifiers are redacted on the verification pages.
+FAMILY_REDACTION = {"head_name": "name", "head_nik": "nik", "kk_number": "no_kk",
+                    "address": "address"}
+
+
+def redact_families(user, proposals) -> None:
+    """Mask, in place, the identifiers of each proposal's family where the user may not see
+    personal data in the family's desa."""
+    for p in proposals:
+        if p.family is not None:
+            access.redaction(user, p.family.region_code).row(p.family, FAMILY_REDACTION)
+
+
+def personal_document_url(user, region_code: str, viewname: str, pk: int) -> str:
+    """The link to a document holding personal data (a proposal's evidence, a deliberation's
+    minutes); empty where the user may not download it."""
+    return access.redaction(user, region_code).hide(reverse(viewname, args=[pk]))
+
+
+def proposal_details(user, proposal: Proposal) -> dict:
+    """What the proposal page shows of its personal data: its ``corrections`` and ``data``
+    (hidden, and the family masked, where the user may not see personal data) and the
+    ``evidence_url``."""
+    redaction = access.redaction(user, proposal.region_code)
+    corrections = list(proposal.corrections.select_related("person"))
+    data = proposal.data
+    if redaction.redacted:
+        redact_families(user, [proposal])
+        for c in corrections:
+            c.old_value = c.new_value = "***"
+        data = {}
+    return {
+        "corrections": corrections,
+        "data": data,
+        "evidence_url": redaction.hide(
+            reverse("verification:proposal-evidence", args=[proposal.pk])),
+    }
+
+
+def _export_status(p: Proposal) -> str:
+    if p.agreed_snapshot_id:
+        return "Sudah sesuai data nasional"
+    if p.kind == Proposal.Kind.NEW:
+        return "Usulan baru, menunggu penetapan nasional"
+    return "Keputusan lokal berlaku"
+
+
+def _export_row(p: Proposal, names: dict, redaction: access.Redaction) -> list:
+    f = p.family
+    if p.kind == Proposal.Kind.NEW:
+        kk, nik, head, address = (p.data.get(k, "") for k in (
+            "kk_number", "head_nik", "head_name", "address"))
+        detail = "; ".join(f"{m.get('nik', '')} {m.get('name', '')} {m.get('birth_date', '')} "
+                           f"{m.get('relation', '')}".strip() for m in p.data.get("members", []))
+        housing = ", ".join(f"{k}={v}" for k, v in (p.data.get("housing") or {}).items())
+        detail = " | ".join(x for x in (detail, housing) if x)
+    else:
+        assert f is not None  # a correction or deactivation is of a family
+        kk, nik, head, address = f.kk_number, f.head_nik, f.head_name, f.address
+        detail = "; ".join(
+            f"{c.target}{'#' + str(c.person_id) if c.person_id else ''}.{c.field}: "
+            f"{c.old_value} -> {c.new_value}" for c in p.corrections.all())
+    kk, nik, head, address, detail = (redaction.no_kk(kk), redaction.nik(nik),
+                                      redaction.name(head), redaction.address(address),
+                                      redaction.hide(detail))
+    return [
+        p.region_code, names.get(p.region_code, ""), p.pk, p.get_kind_display(),
+        p.get_deactivation_reason_display(), f.source_id if f else "", kk, nik, head, address,
+        detail, p.reason, p.musdes.held_on.isoformat() if p.musdes else "",
+        p.musdes.signed_by if p.musdes else "",
+        p.validated_at.date().isoformat() if p.validated_at else "",
+        p.ratified_at.date().isoformat() if p.ratified_at else "",
+        p.ratified_by.get_username() if p.ratified_by else "", _export_status(p),
+    ]
+
+
+def export_rows(user, region: Region) -> tuple[list[list], access.Redaction]:
+    """The ratified decisions by name by address (BNBA) of ``region``, one row per proposal,
+    names and numbers masked where the user may not see personal data there:
+    ``(rows, redaction)``."""
+    redaction = access.redaction(user, region.code)
+    proposals = list(ratified_for_export(region))
+    names = dict(Region.objects.filter(code__in={p.region_code for p in proposals})
+                 .values_list("code", "name"))
+    return [_export_row(p, names, redaction) for p in proposals], redaction
+
+
+def progress_regions(user):
+    """The regions listed on the progress index: those the user's ``verification_progress``
+    scope is made of (with the whole country: every province and kab/kota)."""
+    if access.is_country_wide(user, feature="verification_progress"):
+        return Region.objects.filter(level__lte=2, is_active=True).order_by("code")
+    return Region.objects.filter(
+        code__in=access.display_scopes(user, feature="verification_progress")).order_by("code")
+
+
+# --- reads of the proposal and deliberation pages -------------------------------------------
+
+def desa_names(codes) -> dict[str, str]:
+    """The name of each desa of ``codes``."""
+    return dict(Region.objects.filter(code__in=set(codes)).values_list("code", "name"))
+
+
+def musdes_of_desa(region_code: str) -> list[Musdes]:
+    """The deliberations held in the desa (a proposal is submitted as agreed by one)."""
+    return list(Musdes.objects.filter(region_code=region_code))
+
+
+def musdes_in_desa(musdes_id, region_code: str) -> Musdes | None:
+    """The deliberation ``musdes_id`` if it was held in the desa, else ``None``."""
+    return Musdes.objects.filter(pk=musdes_id, region_code=region_code).first()
+
+
+def proposal_events(proposal: Proposal) -> list:
+    """The proposal's steps with who took them, oldest first."""
+    return list(proposal.events.select_related("actor"))
+
+
+def musdes_proposals(musdes: Musdes) -> list[Proposal]:
+    """The proposals agreed by the deliberation, with their families."""
+    return list(musdes.proposals.select_related("family"))
+
+
+def desa_drafts(region_code: str) -> list[Proposal]:
+    """The desa's proposals not yet submitted (drafts and those returned)."""
+    return list(Proposal.objects.filter(
+        region_code=region_code,
+        state__in=[Proposal.State.DRAFT, Proposal.State.RETURNED]).select_related("family"))
+
+
+def desa_proposals(ids, region_code: str):
+    """The proposals of ``ids`` that belong to the desa."""
+    return Proposal.objects.filter(pk__in=ids, region_code=region_code)

@@ -7,6 +7,7 @@ propose for another desa or validate outside its kabupaten.
 """
 
 import datetime as dt
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from konvergen.accounts import access
 from konvergen.audit.services import audit_record
-from konvergen.registry import jobs
+from konvergen.core import jobs
+from konvergen.regions.filters import within_q
 from konvergen.registry.models import (
     Dataset,
     Family,
@@ -91,7 +93,7 @@ def _clean(value) -> str:
 
 
 def musdes_create(*, region_code: str, held_on: dt.date, place: str, attendees_count: int,
-                  attendees: str, minutes_file: str, signed_by: str, acting_user) -> Musdes:
+                  attendees: str, minutes_file: str | Path, signed_by: str, acting_user) -> Musdes:
     _require(acting_user, "verification_propose", region_code)
     with transaction.atomic():
         musdes = Musdes.objects.create(
@@ -142,7 +144,7 @@ def _correction_rows(family: Family, data: dict) -> list[Correction]:
     return rows
 
 
-def proposal_create(*, kind: str, region_code: str, reason: str, evidence_file: str,
+def proposal_create(*, kind: str, region_code: str, reason: str, evidence_file: str | Path,
                     family: Family | None = None, data: dict | None = None,
                     deactivation_reason: str = "", acting_user) -> Proposal:
     """A draft proposal of the village operator for a family of their desa (or a new one)."""
@@ -233,7 +235,7 @@ def proposal_transition(*, proposal: Proposal, action: str, note: str = "",
                                      note=note, actor=acting_user)
         audit_record(actor=acting_user, action=f"verification.proposal_{action}", obj=proposal,
                      region_code=proposal.region_code, changes=changes)
-        if action == "ratify" and proposal.family_id:
+        if action == "ratify" and proposal.family is not None:
             # A local decision takes effect at once, by the same path as after an import.
             dataset = Dataset.objects.get(pk=proposal.family.dataset_id)
             local_decisions_apply(dataset=dataset, acting_user=acting_user)
@@ -327,12 +329,13 @@ def _agreed_new(dataset, snapshot) -> dict[int, int]:
     the head's NIK): proposal id -> register family id."""
     pending = list(Proposal.objects.filter(
         kind=Kind.NEW, state=State.RATIFIED, agreed_snapshot__isnull=True)
-        .filter(access.scope_q([dataset.region_id], "region_code")).values("pk", "data"))
+        .filter(within_q(dataset.region_id, "region_code")).values("pk", "data"))
     if not pending:
         return {}
     kks = {p["data"].get("kk_number") for p in pending} - {None, ""}
     niks = {p["data"].get("head_nik") for p in pending} - {None, ""}
-    by_kk, by_nik = {}, {}
+    by_kk: dict[str | None, int] = {}
+    by_nik: dict[str | None, int] = {}
     for rec in FamilyRecord.objects.filter(snapshot_id=snapshot.pk).filter(
             Q(kk_number__in=kks) | Q(head_nik__in=niks)).values(
             "family_id", "kk_number", "head_nik"):
@@ -379,7 +382,7 @@ def local_decisions_apply(*, dataset: Dataset, snapshot=None, acting_user=None) 
                               note=f"snapshot {snapshot.pk}", actor=None)
                 for pk in [*agreed, *linked]])
         deactivated = in_dataset.filter(kind=Kind.DEACTIVATION).values("family_id")
-        counts = {
+        counts: dict[str, int | list[int]] = {
             "families_deactivated": Family.objects.filter(
                 pk__in=Subquery(deactivated), is_current=True).update(is_current=False),
             "persons_deactivated": Person.objects.filter(
@@ -398,11 +401,12 @@ def local_decisions_apply(*, dataset: Dataset, snapshot=None, acting_user=None) 
                 counts[f"family.{field}"] = n
         for field in PERSON_FIELDS:
             rows = corrections.filter(target=Correction.Target.PERSON, field=field)
-            value = Subquery(rows.filter(person_id=OuterRef("pk")).order_by(*newest).values(
-                "new_value")[:1])
+            person_value: Subquery | Cast = Subquery(
+                rows.filter(person_id=OuterRef("pk")).order_by(*newest).values("new_value")[:1])
             if field == "birth_date":
-                value = Cast(value, DateField())
-            n = Person.objects.filter(pk__in=rows.values("person_id")).update(**{field: value})
+                person_value = Cast(person_value, DateField())
+            n = Person.objects.filter(pk__in=rows.values("person_id")).update(
+                **{field: person_value})
             if n:
                 counts[f"person.{field}"] = n
         if agreed or linked:
@@ -415,6 +419,7 @@ def local_decisions_apply(*, dataset: Dataset, snapshot=None, acting_user=None) 
 
 
 def apply_local_decisions_after_import(*, snapshot, acting_user=None) -> None:
-    """The registry's after-import hook (order ``hooks.LOCAL_DECISIONS``)."""
+    """The registry's after-import hook (``hooks.SNAPSHOT_STORED``, before the welfare
+    recompute)."""
     dataset = Dataset.objects.get(pk=snapshot.dataset_id)
     local_decisions_apply(dataset=dataset, snapshot=snapshot, acting_user=acting_user)

@@ -15,7 +15,6 @@ from konvergen.accounts import access
 from konvergen.audit.services import audit_record
 from konvergen.core.uploads import save_upload
 from konvergen.core.xlsx import xlsx_response
-from konvergen.regions.models import Region
 from konvergen.verification import selectors, services
 from konvergen.verification.forms import (
     ActionForm,
@@ -24,7 +23,7 @@ from konvergen.verification.forms import (
     MusdesForm,
     NewFamilyForm,
 )
-from konvergen.verification.models import Musdes, Proposal
+from konvergen.verification.models import Proposal
 
 
 def _upload_folder() -> Path:
@@ -32,16 +31,7 @@ def _upload_folder() -> Path:
 
 
 def _desa_names(codes) -> dict[str, str]:
-    return dict(Region.objects.filter(code__in=set(codes)).values_list("code", "name"))
-
-
-def _mask_family(user, family) -> None:
-    """Hide a family's identifiers from a user without personal-data rights there."""
-    if family is not None and not access.can_view_personal_data(user, family.region_code):
-        family.head_name = access.mask_name(family.head_name)
-        family.head_nik, family.kk_number = access.mask_nik(family.head_nik), access.mask_nik(
-            family.kk_number)
-        family.address = ""
+    return selectors.desa_names(codes)
 
 
 @login_required
@@ -52,8 +42,7 @@ def index(request):
     state = request.GET.get("state", "")
     proposals = list(selectors.proposals_for(user, state=state,
                                              desa=request.GET.get("desa", ""))[:200])
-    for p in proposals:
-        _mask_family(user, p.family)
+    selectors.redact_families(user, proposals)
     can_propose = access.has_feature(user, "verification_propose")
     q = request.GET.get("q", "")
     return render(request, "verification/index.html", {
@@ -64,7 +53,7 @@ def index(request):
         "can_propose": can_propose,
         "families": selectors.operator_families(user, q=q) if can_propose else [],
         "q": q,
-        "scopes": [c for c in access.scope_codes(user, feature="verification_progress") if c],
+        "scopes": access.display_scopes(user, feature="verification_progress"),
         "can_export": access.has_feature(user, "verification_export"),
     })
 
@@ -75,6 +64,7 @@ def proposal_new(request, kind: str):
     access.require_feature(request.user, "verification_propose")
     user = request.user
     family = record = None
+    form: NewFamilyForm | CorrectionForm | DeactivationForm
     if kind == Proposal.Kind.NEW:
         desa = selectors.propose_desa(user)
         if not desa:
@@ -119,32 +109,23 @@ def proposal_new(request, kind: str):
 @require_GET
 def proposal_detail(request, proposal_id: int):
     user = request.user
-    proposal = access.access_proposal(user, proposal_id)
-    personal = access.can_view_personal_data(user, proposal.region_code)
-    corrections = list(proposal.corrections.select_related("person"))
-    data = proposal.data
-    if not personal:
-        _mask_family(user, proposal.family)
-        for c in corrections:
-            c.old_value = c.new_value = "***"
-        data = {}
+    proposal = selectors.proposal_for(user, proposal_id)
+    details = selectors.proposal_details(user, proposal)
     actions = services.allowed_actions(user, proposal)
     return render(request, "verification/proposal.html", {
         "proposal": proposal,
         "desa": _desa_names([proposal.region_code]).get(proposal.region_code, ""),
-        "corrections": corrections,
-        "data": data,
-        "personal": personal,
+        **details,
         "events": _events(proposal),
         "actions": actions,
-        "musdes_choices": list(Musdes.objects.filter(region_code=proposal.region_code))
+        "musdes_choices": selectors.musdes_of_desa(proposal.region_code)
         if "submit" in actions else [],
     })
 
 
 def _events(proposal: Proposal) -> list:
     labels = {**dict(Proposal.State.choices), "agreed": _("Agreed by national data")}
-    events = list(proposal.events.select_related("actor"))
+    events = selectors.proposal_events(proposal)
     for e in events:
         e.label = labels.get(e.to_state, e.to_state)
     return events
@@ -153,15 +134,14 @@ def _events(proposal: Proposal) -> list:
 @login_required
 @require_POST
 def proposal_step(request, proposal_id: int):
-    proposal = access.access_proposal(request.user, proposal_id)
+    proposal = selectors.proposal_for(request.user, proposal_id)
     form = ActionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Unknown step."))
         return redirect("verification:proposal", proposal_id=proposal.pk)
     musdes = None
     if form.cleaned_data["musdes"]:
-        musdes = Musdes.objects.filter(pk=form.cleaned_data["musdes"],
-                                       region_code=proposal.region_code).first()
+        musdes = selectors.musdes_in_desa(form.cleaned_data["musdes"], proposal.region_code)
     try:
         services.proposal_transition(
             proposal=proposal, action=form.cleaned_data["action"],
@@ -175,8 +155,7 @@ def proposal_step(request, proposal_id: int):
 
 
 def _file_response(request, path: str, *, obj, region_code: str, what: str):
-    if not access.can_view_personal_data(request.user, region_code):
-        raise Http404(access.NOT_FOUND)
+    access.require_personal_data(request.user, region_code)
     file = Path(path)
     if not file.is_file():
         raise Http404(access.NOT_FOUND)
@@ -188,7 +167,7 @@ def _file_response(request, path: str, *, obj, region_code: str, what: str):
 @login_required
 @require_GET
 def proposal_evidence(request, proposal_id: int):
-    proposal = access.access_proposal(request.user, proposal_id)
+    proposal = selectors.proposal_for(request.user, proposal_id)
     return _file_response(request, proposal.evidence_file, obj=proposal,
                           region_code=proposal.region_code, what="evidence")
 
@@ -234,19 +213,16 @@ def musdes_new(request):
 @require_GET
 def musdes_detail(request, musdes_id: int):
     user = request.user
-    musdes = access.access_musdes(user, musdes_id)
-    proposals = list(musdes.proposals.select_related("family"))
+    musdes = selectors.musdes_record_for(user, musdes_id)
+    proposals = selectors.musdes_proposals(musdes)
     can_submit = access.may_verify(user, "verification_propose", musdes.region_code)
-    drafts = list(Proposal.objects.filter(
-        region_code=musdes.region_code,
-        state__in=[Proposal.State.DRAFT, Proposal.State.RETURNED]).select_related("family")
-    ) if can_submit else []
-    for p in [*proposals, *drafts]:
-        _mask_family(user, p.family)
+    drafts = selectors.desa_drafts(musdes.region_code) if can_submit else []
+    selectors.redact_families(user, [*proposals, *drafts])
     return render(request, "verification/musdes.html", {
         "musdes": musdes, "proposals": proposals, "drafts": drafts, "can_submit": can_submit,
         "desa": _desa_names([musdes.region_code]).get(musdes.region_code, ""),
-        "personal": access.can_view_personal_data(user, musdes.region_code),
+        "minutes_url": selectors.personal_document_url(
+            user, musdes.region_code, "verification:musdes-minutes", musdes.pk),
     })
 
 
@@ -254,10 +230,10 @@ def musdes_detail(request, musdes_id: int):
 @require_POST
 def musdes_submit(request, musdes_id: int):
     """Submit the chosen draft proposals of the desa as agreed by this deliberation."""
-    musdes = access.access_musdes(request.user, musdes_id, manage=True)
+    musdes = selectors.musdes_record_for(request.user, musdes_id, manage=True)
     ids = [int(i) for i in request.POST.getlist("proposal") if i.isdigit()]
     done = 0
-    for proposal in Proposal.objects.filter(pk__in=ids, region_code=musdes.region_code):
+    for proposal in selectors.desa_proposals(ids, musdes.region_code):
         try:
             services.proposal_submit(proposal=proposal, musdes=musdes, acting_user=request.user)
             done += 1
@@ -272,7 +248,7 @@ def musdes_submit(request, musdes_id: int):
 @login_required
 @require_GET
 def musdes_minutes(request, musdes_id: int):
-    musdes = access.access_musdes(request.user, musdes_id)
+    musdes = selectors.musdes_record_for(request.user, musdes_id)
     return _file_response(request, musdes.minutes_file, obj=musdes,
                           region_code=musdes.region_code, what="minutes")
 
@@ -281,10 +257,8 @@ def musdes_minutes(request, musdes_id: int):
 @require_GET
 def progress_index(request):
     access.require_feature(request.user, "verification_progress")
-    scopes = access.scope_codes(request.user, feature="verification_progress")
-    regions = Region.objects.filter(code__in=scopes).order_by("code") if access.WHOLE_COUNTRY \
-        not in scopes else Region.objects.filter(level__lte=2, is_active=True).order_by("code")
-    return render(request, "verification/progress_index.html", {"regions": regions})
+    return render(request, "verification/progress_index.html",
+                  {"regions": selectors.progress_regions(request.user)})
 
 
 @login_required
@@ -294,8 +268,7 @@ def progress(request, code: str):
     return render(request, "verification/progress.html", {
         "region": region, "rows": selectors.progress(region),
         "states": Proposal.State.choices,
-        "can_export": access.covers_any(
-            access.scope_codes(request.user, feature="verification_export"), code),
+        "can_export": access.in_scope(request.user, code, feature="verification_export"),
     })
 
 
@@ -307,52 +280,13 @@ EXPORT_HEADERS = [
 ]
 
 
-def _export_status(p: Proposal) -> str:
-    if p.agreed_snapshot_id:
-        return "Sudah sesuai data nasional"
-    if p.kind == Proposal.Kind.NEW:
-        return "Usulan baru, menunggu penetapan nasional"
-    return "Keputusan lokal berlaku"
-
-
-def _export_row(p: Proposal, names: dict, personal: bool) -> list:
-    f = p.family
-    if p.kind == Proposal.Kind.NEW:
-        kk, nik, head, address = (p.data.get(k, "") for k in (
-            "kk_number", "head_nik", "head_name", "address"))
-        detail = "; ".join(f"{m.get('nik', '')} {m.get('name', '')} {m.get('birth_date', '')} "
-                           f"{m.get('relation', '')}".strip() for m in p.data.get("members", []))
-        housing = ", ".join(f"{k}={v}" for k, v in (p.data.get("housing") or {}).items())
-        detail = " | ".join(x for x in (detail, housing) if x)
-    else:
-        kk, nik, head, address = f.kk_number, f.head_nik, f.head_name, f.address
-        detail = "; ".join(
-            f"{c.target}{'#' + str(c.person_id) if c.person_id else ''}.{c.field}: "
-            f"{c.old_value} -> {c.new_value}" for c in p.corrections.all())
-    if not personal:
-        kk, nik, head, address, detail = (access.mask_nik(kk), access.mask_nik(nik),
-                                          access.mask_name(head), "", "")
-    return [
-        p.region_code, names.get(p.region_code, ""), p.pk, p.get_kind_display(),
-        p.get_deactivation_reason_display(), f.source_id if f else "", kk, nik, head, address,
-        detail, p.reason, p.musdes.held_on.isoformat() if p.musdes else "",
-        p.musdes.signed_by if p.musdes else "",
-        p.validated_at.date().isoformat() if p.validated_at else "",
-        p.ratified_at.date().isoformat() if p.ratified_at else "",
-        p.ratified_by.get_username() if p.ratified_by else "", _export_status(p),
-    ]
-
-
 @login_required
 @require_GET
 def export_xlsx(request, code: str):
     """The ratified decisions by name by address (BNBA), for upstream; audited as a
     personal-data export."""
     region = access.access_region(request.user, code, feature="verification_export")
-    personal = access.can_view_personal_data(request.user, code)
-    proposals = list(selectors.ratified_for_export(region))
-    names = _desa_names(p.region_code for p in proposals)
+    rows, redaction = selectors.export_rows(request.user, region)
     audit_record(actor=request.user, action="verification.export", obj=region,
-                 region_code=code, changes={"rows": len(proposals), "personal": personal})
-    rows = [_export_row(p, names, personal) for p in proposals]
+                 region_code=code, changes={"rows": len(rows), "personal": redaction.visible})
     return xlsx_response(f"usulan-bnba-{code}.xlsx", EXPORT_HEADERS, rows, sheet="Usulan")

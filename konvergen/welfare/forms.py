@@ -26,6 +26,7 @@ class RuleSetForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         try:
             engine.StatusRules(
                 **{k: v for k, v in data.items() if k != "small_cell_k" and v is not None}
@@ -60,6 +61,7 @@ class IndicatorForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         if {"code", "rule", "params"} <= set(data):
             try:
                 engine.rule_sql(data["rule"], data["code"], data["params"])

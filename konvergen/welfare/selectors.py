@@ -15,15 +15,17 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 from django.core.cache import cache
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from konvergen.accounts import access
-from konvergen.regions.models import Region
+from konvergen.regions.filters import overlap_q
+from konvergen.regions.models import Level, Region
 from konvergen.welfare.engine import STATUS_KEYS, STATUSES
 from konvergen.welfare.engine.compute import PERSON_INPUT, person_needs
 from konvergen.welfare.engine.config import Indicator
+from konvergen.welfare.engine.measures import poverty_measures
 from konvergen.welfare.models import (
     DIMENSION_LABELS,
     FamilyWelfare,
@@ -89,13 +91,9 @@ class Figures:
             ),
             "extreme_share": self._ratio(s.get("families_extreme", 0), families),
             "vulnerable_share": self._ratio(s.get("families_vulnerable", 0), families),
-            "mpi_h": self._ratio(s.get("mpi_poor_persons", 0), s.get("persons", 0)),
-            "mpi_a": self._ratio(s.get("mpi_score_persons", 0), s.get("mpi_poor_persons", 0)),
-            "mpi_m0": self._ratio(s.get("mpi_score_persons", 0), s.get("persons", 0)),
-            "fgt_p0": self._ratio(s.get("fgt0_persons", 0), s.get("consumption_persons", 0)),
-            "fgt_p1": self._ratio(s.get("fgt1_persons", 0), s.get("consumption_persons", 0)),
-            "fgt_p2": self._ratio(s.get("fgt2_persons", 0), s.get("consumption_persons", 0)),
         }
+        for key, value in poverty_measures(s).items():
+            values[key] = None if self.suppressed else value
         for code, n in self.needs.items():
             values[f"need:{code}"] = self._ratio(n, families)
         return values
@@ -108,17 +106,9 @@ class Figures:
         return value
 
 
-def _overlap_q(code: str) -> Q:
-    parts = code.split(".")
-    above = [".".join(parts[:n]) for n in range(1, len(parts) + 1)]
-    return Q(snapshot__dataset__region_id__in=above) | Q(
-        snapshot__dataset__region__code__startswith=code + "."
-    )
-
-
 def runs_for_region(code: str) -> list[WelfareRun]:
     return list(
-        WelfareRun.objects.filter(_overlap_q(code))
+        WelfareRun.objects.filter(overlap_q(code, "snapshot__dataset__region__code"))
         .select_related("snapshot", "snapshot__dataset")
         .order_by("snapshot__snapshot_date", "snapshot_id")
     )
@@ -189,7 +179,7 @@ def dashboard(user, region: Region, children: list[Region], params, *, full: boo
     runs = runs_for_region(region.code)
     if not runs:
         return {"welfare": None}
-    personal = access.can_view_personal_data(user, region.code)
+    personal = access.redaction(user, region.code).visible
     key = (
         "welfare-dashboard:"
         + hashlib.sha256(
@@ -273,6 +263,8 @@ def _dashboard(region, children, params, runs, *, personal: bool, full: bool) ->
         "as_of": as_of,
         "compare": compare,
         "personal": personal,
+        # Small cells hidden: the dashboard shows a note (``access.redaction``).
+        "redacted": not personal,
         "k": k,
         "total": figures[region.code],
         "children": child_rows,
@@ -291,8 +283,10 @@ def status_labels() -> list[tuple[str, str]]:
     return [(STATUS_KEYS[s], str(Status(s).label)) for s in STATUSES]
 
 
-def family_needs(family_id: int, snapshot_id: int) -> dict | None:
-    """Status and needs of one family in one snapshot, labelled from the run's config."""
+def family_needs(family_id: int, snapshot_id: int, *,
+                 redaction: access.Redaction) -> dict | None:
+    """Status and needs of one family in one snapshot, labelled from the run's config; its
+    members named only where ``redaction`` shows personal data ("member 1", ... otherwise)."""
     row = FamilyWelfare.objects.filter(family_id=family_id, snapshot_id=snapshot_id).first()
     run = WelfareRun.objects.filter(snapshot_id=snapshot_id).first()
     if row is None or run is None:
@@ -304,7 +298,8 @@ def family_needs(family_id: int, snapshot_id: int) -> dict | None:
         if need["deprived"]:
             by_dimension[str(need["dimension_label"])].append(need["label"])
     return {
-        "members": _member_needs(family_id, run, {i["code"]: i for i in indicators}),
+        "members": _redact_members(
+            _member_needs(family_id, run, {i["code"]: i for i in indicators}), redaction),
         "status": row.status,
         "status_label": Status(row.status).label,
         "score": row.score,
@@ -316,6 +311,13 @@ def family_needs(family_id: int, snapshot_id: int) -> dict | None:
     }
 
 
+def _redact_members(members: list[dict], redaction: access.Redaction) -> list[dict]:
+    """Members' names replaced by "member 1", "member 2"... where ``redaction`` hides them."""
+    if redaction.visible:
+        return members
+    return [{**m, "name": f"{_('member')} {n}"} for n, m in enumerate(members, 1)]
+
+
 def _member_needs(family_id: int, run: WelfareRun, labels: dict[str, dict]) -> list[dict]:
     """Members of the family as the run classified them, with the needs each one triggers:
     the run's snapshot's records, or, for the dataset's latest snapshot (classified on the
@@ -323,10 +325,12 @@ def _member_needs(family_id: int, run: WelfareRun, labels: dict[str, dict]) -> l
     from konvergen.registry.models import Family, PersonRecord
     from konvergen.registry.selectors import head_snapshot_id
 
-    snapshot_id = run.snapshot_id
+    snapshot_id: int | None = run.snapshot_id
     if head_snapshot_id(run.snapshot.dataset_id) == snapshot_id:
         snapshot_id = (Family.objects.filter(pk=family_id)
                        .values_list("last_snapshot_id", flat=True).first())
+    if snapshot_id is None:  # no current record: no members
+        return []
     fields = ["person_id", "family_id", *[c for c in PERSON_INPUT if c != "family_id"]]
     members = list(PersonRecord.objects.filter(family_id=family_id, snapshot_id=snapshot_id)
                    .order_by("row_number").values("name", *fields))
@@ -389,3 +393,14 @@ def presentation(data: dict) -> dict:
             },
         },
     }
+
+
+#: At most this many regions are offered on the welfare settings index.
+SETTINGS_REGIONS = 200
+
+
+def settings_regions(user) -> list[Region]:
+    """The active provinces and kab/kota whose welfare settings the user may change."""
+    regions = Region.objects.filter(level__lte=Level.KABKOTA, is_active=True)
+    return list(access.visible(user, regions, feature="welfare_settings")
+                .order_by("code")[:SETTINGS_REGIONS])

@@ -15,8 +15,9 @@ import pyarrow.compute as pc
 from django.db import connection, transaction
 
 from konvergen.audit.services import audit_record, model_changes
+from konvergen.core import bulk
+from konvergen.regions.codes import descendant_prefix, lineage
 from konvergen.regions.models import Region
-from konvergen.registry import bulk
 from konvergen.registry.models import Family, FamilyRecord, PersonRecord, Snapshot
 from konvergen.registry.selectors import head_snapshot_id
 from konvergen.welfare import engine
@@ -48,15 +49,10 @@ DEFAULT_SMALL_CELL_K = 10
 # --- Configuration --------------------------------------------------------------------------
 
 
-def _self_and_ancestors(code: str) -> list[str]:
-    parts = code.split(".")
-    return [".".join(parts[:n]) for n in range(len(parts), 0, -1)]
-
-
 def effective_ruleset(region_code: str, year: int) -> RuleSet | None:
     """The rule set of the nearest region (itself first, then upwards) for ``year``, or for
     the latest earlier year; None when no region above has any."""
-    codes = _self_and_ancestors(region_code)
+    codes = lineage(region_code, nearest_first=True)
     candidates = list(RuleSet.objects.filter(region_id__in=codes, year__lte=year))
     if not candidates:
         return None
@@ -86,7 +82,7 @@ def small_cell_k(region_code: str, year: int) -> int:
 def effective_indicators(region_code: str) -> tuple[list[engine.Indicator], str | None]:
     """The indicator set of the nearest region with its own rows, else the defaults
     (then the second value is None)."""
-    codes = _self_and_ancestors(region_code)
+    codes = lineage(region_code, nearest_first=True)
     rows = list(IndicatorSetting.objects.filter(region_id__in=codes))
     if not rows:
         return list(engine.DEFAULT_INDICATORS), None
@@ -224,17 +220,16 @@ def welfare_recompute(*, snapshot: Snapshot, acting_user=None) -> WelfareRun:
 
 
 def welfare_recompute_after_import(*, snapshot: Snapshot, acting_user=None) -> None:
-    """Registry after-import hook. A failure is logged, never undoes the import:
+    """Registry after-import hook (``hooks.SNAPSHOT_STORED``, ``welfare.recompute``). A
+    failure is recorded for the region's pages (``core.hooks``), never undoes the import:
     ``konvergen welfare-recompute --snapshot ID`` repeats it."""
-    try:
-        welfare_recompute(snapshot=snapshot, acting_user=acting_user)
-        # A snapshot dated before another source's latest changes the register that the
-        # latest stands for: that one is recomputed too.
-        head = head_snapshot_id(snapshot.dataset_id)
-        if head != snapshot.pk and WelfareRun.objects.filter(snapshot_id=head).exists():
-            welfare_recompute(snapshot=Snapshot.objects.get(pk=head), acting_user=acting_user)
-    except Exception:
-        log.exception("welfare recompute of snapshot %s failed", snapshot.pk)
+    welfare_recompute(snapshot=snapshot, acting_user=acting_user)
+    # A snapshot dated before another source's latest changes the register that the
+    # latest stands for: that one is recomputed too.
+    head = head_snapshot_id(snapshot.dataset_id)
+    if head is not None and head != snapshot.pk and WelfareRun.objects.filter(
+            snapshot_id=head).exists():
+        welfare_recompute(snapshot=Snapshot.objects.get(pk=head), acting_user=acting_user)
 
 
 def welfare_recompute_region(*, region_code: str, acting_user=None) -> list[WelfareRun]:
@@ -243,9 +238,9 @@ def welfare_recompute_region(*, region_code: str, acting_user=None) -> list[Welf
     latest: dict[int, Snapshot] = {}
     snapshots = Snapshot.objects.select_related("dataset").order_by("snapshot_date", "id")
     for snap in snapshots.filter(
-        dataset__region_id__in=Region.objects.filter(code__startswith=region_code + ".").values(
-            "code"
-        )
+        dataset__region_id__in=Region.objects.filter(
+            code__startswith=descendant_prefix(region_code)
+        ).values("code")
     ) | snapshots.filter(dataset__region_id=region_code):
         latest[snap.dataset_id] = snap
     return [welfare_recompute(snapshot=s, acting_user=acting_user) for s in latest.values()]

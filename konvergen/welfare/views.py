@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from konvergen.accounts import access
+from konvergen.core import jobs
 from konvergen.core.xlsx import xlsx_response
+from konvergen.regions import selectors as region_selectors
 from konvergen.regions.models import Level, Region
-from konvergen.registry import jobs
 from konvergen.welfare import selectors, services
 from konvergen.welfare.forms import (
     BaseIndicatorFormSet,
@@ -25,11 +26,7 @@ TABLES = ("status", "needs", "trend", "compare")
 def _dashboard(request, code: str, *, full: bool = True) -> tuple[Region, dict]:
     region = access.access_region(request.user, code, feature="welfare")
     # Codes and names only: the desa counts of region_children() are not needed here.
-    children = list(
-        Region.objects.filter(parent_id=region.code, is_active=True)
-        .only("code", "name", "level")
-        .order_by("code")
-    )
+    children = region_selectors.active_children(region.code)
     data = selectors.dashboard(request.user, region, children, request.GET, full=full)["welfare"]
     if data is None:
         raise Http404(access.NOT_FOUND)
@@ -145,9 +142,7 @@ def region_table(request, code: str, table: str):
 
 
 def _settings_regions(user) -> list[Region]:
-    scopes = access.scope_codes(user, feature="welfare_settings")
-    regions = Region.objects.filter(level__lte=Level.KABKOTA, is_active=True)
-    return list(regions.filter(access.scope_q(scopes, "code")).order_by("code")[:200])
+    return selectors.settings_regions(user)
 
 
 @login_required
@@ -215,7 +210,7 @@ def settings_edit(request, code: str):
 
 
 def _recompute(region_code: str, user_id: int) -> None:
-    from django.contrib.auth import get_user_model
+    from konvergen.accounts.selectors import user_by_id
 
-    user = get_user_model().objects.filter(pk=user_id).first()
+    user = user_by_id(user_id)
     services.welfare_recompute_region(region_code=region_code, acting_user=user)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from konvergen.accounts import access
-from konvergen.agglomerations import services
+from konvergen.agglomerations import selectors, services
 from konvergen.agglomerations.models import Agglomeration
 from konvergen.agglomerations.services import MemberSpec
 from konvergen.audit.models import AuditEntry
@@ -132,9 +132,9 @@ def test_a_province_coordinator_cannot_change_a_cluster_reaching_beyond_it(taski
                                       data={"name": SEED_NAME}, acting_user=tkpk_jabar)
     assert _codes(refused.value) == {services.ERR_NOT_YOURS}
     with pytest.raises(Http404):
-        access.access_agglomeration(tkpk_jabar, agglomeration.pk, manage=True)
+        selectors.agglomeration_for(tkpk_jabar, agglomeration.pk, manage=True)
     # … but reads it: its province holds members.
-    assert access.access_agglomeration(tkpk_jabar, agglomeration.pk) == agglomeration
+    assert selectors.agglomeration_for(tkpk_jabar, agglomeration.pk) == agglomeration
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -148,21 +148,21 @@ def test_who_reads_the_seed_cluster(personas, taskin, taskin_country):
                personas.national,  # Jawa Barat: it holds members
                brebes_viewer, brebes_tkpk]
     for user in readers:
-        assert access.access_agglomeration(user, agglomeration.pk) == agglomeration
+        assert selectors.agglomeration_for(user, agglomeration.pk) == agglomeration
     # Bandung is no member; agencies, partners and villages have no such pages.
     for user in (personas.tkpk_bandung, personas.viewer, personas.tkpk_chair,
                  personas.dinsos_officer, personas.csr_partner, personas.village_operator,
                  personas.outsider):
         with pytest.raises(Http404):
-            access.access_agglomeration(user, agglomeration.pk)
+            selectors.agglomeration_for(user, agglomeration.pk)
     # Only those who coordinate every member may change it.
     for user in (taskin, taskin_country, personas.admin):
-        access.access_agglomeration(user, agglomeration.pk, manage=True)
+        selectors.agglomeration_for(user, agglomeration.pk, manage=True)
     for user in (personas.national, brebes_tkpk, personas.tkpk_cirebon):
         with pytest.raises(Http404):
-            access.access_agglomeration(user, agglomeration.pk, manage=True)
+            selectors.agglomeration_for(user, agglomeration.pk, manage=True)
     with pytest.raises(Http404):
-        access.access_agglomeration(taskin, agglomeration.pk + 1)
+        selectors.agglomeration_for(taskin, agglomeration.pk + 1)
 
 
 def test_the_list_holds_the_clusters_with_a_member_in_scope(personas, taskin, tkpk_jabar):

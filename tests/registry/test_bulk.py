@@ -1,11 +1,11 @@
-"""Set-wise reads into Arrow (``registry.bulk.fetch_typed``) on both database backends."""
+"""Set-wise reads into Arrow (``core.bulk.fetch_typed``) on both database backends."""
 
 import datetime as dt
 
 import pyarrow as pa
 from django.db import connection
 
-from konvergen.registry import bulk
+from konvergen.core import bulk
 from konvergen.registry.models import Family
 from tests.conftest import tiny_p3ke_rows, write_p3ke
 

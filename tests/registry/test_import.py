@@ -276,7 +276,7 @@ def test_a_large_first_load_builds_the_indexes_afterwards(personas, tmp_path, mo
     the rebuilt unique constraint and primary key still refuse a duplicate."""
     from django.db import IntegrityError, transaction
 
-    from konvergen.registry import bulk
+    from konvergen.core import bulk
 
     tables = [m._meta.db_table for m in (Family, Person, FamilyRecord, PersonRecord)]
     before = {t: _index_names(t) for t in tables}

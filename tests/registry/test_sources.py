@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from konvergen.accounts import access
 from konvergen.audit.models import AuditEntry
 from konvergen.registry.models import (
     Family,
@@ -142,7 +143,7 @@ def test_a_family_stays_current_while_any_source_holds_it(personas, tmp_path):
     ujang = Family.objects.get(source_id="P003")
     assert ujang.is_current and ujang.last_snapshot_id == dtks.snapshot.pk
     # The latest snapshot's classification shows his members as DTKS holds them.
-    needs = family_needs(ujang.pk, p3ke2.snapshot.pk)
+    needs = family_needs(ujang.pk, p3ke2.snapshot.pk, redaction=access.VISIBLE)
     assert [m["name"] for m in needs["members"]] == list(
         PersonRecord.objects.filter(snapshot=dtks.snapshot, family=ujang)
         .order_by("row_number").values_list("name", flat=True))

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from konvergen.audit.models import AuditEntry
-from konvergen.registry import hooks
+from konvergen.core import hooks
 from konvergen.registry.models import Family, Person
 from konvergen.verification import services
 from konvergen.verification.models import Proposal
@@ -22,10 +22,9 @@ def _family_rows(families, members, *, drop=(), edit=None):
 
 
 def test_hook_is_registered_before_welfare_and_convergence():
-    orders = {f: o for o, f in hooks._AFTER_IMPORT}
-    assert orders[apply_local_decisions_after_import] == hooks.LOCAL_DECISIONS
-    assert all(o > hooks.LOCAL_DECISIONS for f, o in orders.items()
-               if f is not apply_local_decisions_after_import)
+    funcs = [reg.func for reg in hooks.order(hooks.SNAPSHOT_STORED)]
+    assert funcs[0] is apply_local_decisions_after_import
+    assert len(funcs) > 1
 
 
 def test_decisions_survive_new_snapshots_until_national_data_agrees(

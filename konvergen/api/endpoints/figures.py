@@ -9,9 +9,7 @@ from konvergen.api.auth import Token
 from konvergen.api.endpoints import ERRORS, one
 from konvergen.api.schemas import ConvergenceOut, IndicatorOut, IndicatorSeriesOut
 from konvergen.convergence import selectors as convergence
-from konvergen.programs.models import Programme
 from konvergen.targets import selectors as targets
-from konvergen.welfare.services import small_cell_k
 
 router = Router(tags=["figures"])
 
@@ -37,12 +35,12 @@ def convergence_figures(request, code: str, year: int):
     client = request.auth
     access.access_region(client.user, code, feature="convergence")
     data = convergence.region_figures(code, year)
-    k = 0 if api_selectors.may_see_personal(client, code) else small_cell_k(code, year)
+    k = api_selectors.suppression_k(client, code, year)
     total = dict(data["total"])
     total.pop("region_code", None)
     _suppress([total, *data["children"]], convergence.REGION_SUMS, k)
     _suppress(data["needs"], convergence.NEED_SUMS, k)
-    codes = Programme.objects.in_bulk([p["programme_id"] for p in data["programmes"]])
+    codes = api_selectors.programmes_by_id(p["programme_id"] for p in data["programmes"])
     for row in data["programmes"]:
         programme = codes.get(row["programme_id"])
         row["code"] = programme.code if programme else ""

@@ -12,12 +12,11 @@ from konvergen.api import messages, selectors
 from konvergen.api.auth import ApiError, Token
 from konvergen.api.endpoints import ERRORS, one, page, parse_cursor
 from konvergen.api.schemas import ListOut, ListPage, ListRowPage
+from konvergen.core import jobs
 from konvergen.core.uploads import save_upload
+from konvergen.linkage import selectors as linkage_selectors
 from konvergen.linkage import services as linkage
 from konvergen.linkage.models import BeneficiaryList
-from konvergen.organisations.models import Organisation
-from konvergen.registry import jobs
-from konvergen.registry.models import Dataset
 
 router = Router(tags=["lists"])
 LIMIT = Query(selectors.DEFAULT_LIMIT, ge=1, le=selectors.MAX_LIMIT)
@@ -63,13 +62,13 @@ def list_upload(request, file: File[UploadedFile], name: Form[str], region: Form
     user = request.auth.user
     access.access_region(user, region, feature="linkage")
     request.api_region = region
-    dataset = Dataset.objects.filter(region_id=region).select_related("region").first()
+    dataset = selectors.region_dataset(region)
     if dataset is None:
         raise ApiError(404, messages.NO_DATASET, code=region)
     if Path(file.name or "").suffix.lower() not in LIST_SUFFIXES:
         raise ApiError(422, messages.BAD_FILE, reason="CSV or XLSX")
     orgs = access.linkage_organisations(user, region)
-    organisation = Organisation.objects.filter(pk__in=orgs).first() if orgs else None
+    organisation = selectors.first_organisation(orgs) if orgs else None
     folder = Path(settings.UPLOAD_DIR) / "lists" / uuid.uuid4().hex
     blist = linkage.beneficiary_list_create(
         dataset=dataset, name=name[:200], file_path=save_upload(file, folder),
@@ -84,7 +83,7 @@ def list_upload(request, file: File[UploadedFile], name: Form[str], region: Form
             auth=Token("lists:read"))
 def list_detail(request, list_id: int):
     """A list's linking status and counts (matched, to review, not in the register)."""
-    blist = access.access_beneficiary_list(request.auth.user, list_id)
+    blist = linkage_selectors.beneficiary_list_for(request.auth.user, list_id)
     return one(request, selectors.list_out(blist), region=blist.dataset.region_id)
 
 
@@ -93,7 +92,7 @@ def list_detail(request, list_id: int):
 def list_rows(request, list_id: int, limit: int = LIMIT, cursor: str | None = None):
     """Each row's link, by row number: status and the register person and family (ids
     only: read them through `/families`, masked as the client may)."""
-    blist = access.access_beneficiary_list(request.auth.user, list_id)
+    blist = linkage_selectors.beneficiary_list_for(request.auth.user, list_id)
     rows, after = selectors.keyset_page(selectors.list_rows(blist), after=parse_cursor(cursor),
                                         limit=limit, key="row_number")
     return page(request, [{"row_number": r.row_number, "status": r.status,

@@ -5,7 +5,6 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from ninja import Header, Query, Router, Status
 
-from konvergen.accounts import access
 from konvergen.api import messages, selectors, services
 from konvergen.api.auth import ApiError, Token
 from konvergen.api.endpoints import ERRORS, aware, one, page, parse_cursor
@@ -18,6 +17,7 @@ from konvergen.api.schemas import (
     RowsRefusedOut,
 )
 from konvergen.programs import bulk
+from konvergen.programs import selectors as program_selectors
 from konvergen.programs.models import Intervention
 from konvergen.registry.models import Family, Person
 
@@ -40,7 +40,7 @@ def programmes(request, year: int | None = None, limit: int = LIMIT,
 @router.get("/programmes/{int:programme_id}", response={200: ProgrammeOut, **ERRORS},
             url_name="programme", auth=Token("programmes:read"))
 def programme(request, programme_id: int):
-    found = access.access_programme(request.auth.user, programme_id)
+    found = program_selectors.programme_for(request.auth.user, programme_id)
     return one(request, selectors.programme_out(found), region=found.region_id)
 
 
@@ -54,7 +54,7 @@ def interventions(request, programme_id: int, year: int | None = None,
     """The programme's interventions to families (or groups) in the client's reach, by id;
     `updated_since`: recorded or changed since then."""
     user = request.auth.user
-    found = access.access_programme(user, programme_id)
+    found = program_selectors.programme_for(user, programme_id)
     qs = selectors.interventions(user, found, year=year, status=status,
                                  updated_since=aware(updated_since))
     rows, after = selectors.keyset_page(qs, after=parse_cursor(cursor), limit=limit)
@@ -69,19 +69,10 @@ def _row_error(row: int, field: str, message: messages.Message, value) -> dict:
 def _resolve(user, rows) -> tuple[list[bulk.NewIntervention], list[dict]]:
     """The register family (and person) of every row, set-wise: one query per way of
     naming them, inside the user's register scope (others are "not found")."""
-    scope = access.scope_q(access.scope_codes(user, feature="register"), "region_code")
     ids = {r.family_id for r in rows if r.family_id is not None}
     kks = {r.kk_number for r in rows if r.family_id is None and r.kk_number}
     niks = {r.nik for r in rows if r.nik}
-    by_id = Family.objects.filter(scope).in_bulk(list(ids)) if ids else {}
-    by_kk: dict[str, list[Family]] = {}
-    for with_kk in Family.objects.filter(scope, kk_number__in=kks, is_current=True) if kks \
-            else []:
-        by_kk.setdefault(with_kk.kk_number, []).append(with_kk)
-    by_nik: dict[str, list[Person]] = {}
-    for with_nik in (Person.objects.filter(scope, nik__in=niks, is_current=True)
-                     .select_related("family") if niks else []):
-        by_nik.setdefault(with_nik.nik, []).append(with_nik)
+    by_id, by_kk, by_nik = selectors.families_and_persons(user, ids=ids, kks=kks, niks=niks)
     resolved, errors = [], []
     for number, r in enumerate(rows, start=1):
         family: Family | None = None
@@ -136,7 +127,7 @@ def interventions_create(request, programme_id: int, payload: InterventionsIn,
     reason in Indonesian and English, and nothing is saved. With an `Idempotency-Key`, a
     retry of a call that succeeded gets the same answer without recording again."""
     client = request.auth
-    found = access.access_programme(client.user, programme_id, manage=True)
+    found = program_selectors.programme_for(client.user, programme_id, manage=True)
     request.api_region = found.region_id
     signature = f"POST {request.path}"
     if idempotency_key:

@@ -9,6 +9,7 @@ from konvergen.api import selectors
 from konvergen.api.auth import Token
 from konvergen.api.endpoints import ERRORS, aware, one, page, parse_cursor
 from konvergen.api.schemas import FamilyOut, FamilyPage, PersonPage
+from konvergen.registry import selectors as registry_selectors
 
 router = Router(tags=["register"])
 LIMIT = Query(selectors.DEFAULT_LIMIT, ge=1, le=selectors.MAX_LIMIT)
@@ -42,7 +43,7 @@ def families(request, region: str | None = None, updated_since: datetime | None 
             url_name="family", auth=Token("families:read"))
 def family(request, family_id: int):
     client = request.auth
-    found = access.access_family(client.user, family_id)
+    found = registry_selectors.family_for(client.user, family_id)
     return one(request, selectors.family_out(client, found, selectors.snapshots_of([found])),
                region=found.region_code)
 
@@ -53,7 +54,7 @@ def family_persons(request, family_id: int, include_gone: bool = False, limit: i
                    cursor: str | None = None):
     """The members of a family (masked as for `/families`)."""
     client = request.auth
-    found = access.access_family(client.user, family_id)
+    found = registry_selectors.family_for(client.user, family_id)
     qs = selectors.persons(client.user, region=None, updated_since=None,
                            include_gone=include_gone, family=found)
     rows, after = selectors.keyset_page(qs, after=parse_cursor(cursor), limit=limit)

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
+from konvergen.regions.codes import sql_covers
+
 #: Stages of help, in order; a family's stage is the highest it received.
 STAGES = ("charity", "individual", "group")
 #: Stage code stored per family: 0 none, 1 charity, 2 individual, 3 group, 4 graduated
@@ -142,11 +144,11 @@ def _prepare(con: duckdb.DuckDBPyConnection, config: ConvergenceConfig) -> None:
         """
     )
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE ploc AS
         SELECT DISTINCT loc.programme_id, d.region_code
         FROM loc JOIN (SELECT DISTINCT region_code FROM f) d
-          ON d.region_code = loc.code OR starts_with(d.region_code, loc.code || '.')
+          ON {sql_covers("loc.code", "d.region_code")}
         """
     )
     con.execute(

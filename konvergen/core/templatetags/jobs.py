@@ -1,5 +1,7 @@
 """``{% failed_recompute "kind,kind" region.code as_of=... %}``: a notice when the latest
-background job computing a page's figures for the region failed (``core.jobs``)."""
+background job computing a page's figures for the region failed (``core.jobs``), or a hook
+handler of that name failed or was skipped there (``core.hooks``, e.g. the welfare recompute
+and convergence refresh after an import)."""
 
 from django import template
 

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, Sum
 from django.utils.translation import gettext as _
 
+from konvergen.regions.filters import within_q
 from konvergen.reports.generators.base import Context, konvergen_source, latest, local_date
 
 #: The quarter whose realisation an annual report shows: everything reported for the year.
@@ -181,8 +182,7 @@ def desil_counts(ctx: Context) -> dict[int | None, tuple[int, int, int]]:
         if data is None:
             return {}
         rows = (FamilyConvergence.objects.filter(run__in=data["runs"])
-                .filter(Q(region_code=ctx.region.code)
-                        | Q(region_code__startswith=ctx.region.code + "."))
+                .filter(within_q(ctx.region.code, "region_code"))
                 .values("desil")
                 .annotate(n=Count("id"), n_target=Count("id", filter=Q(target=True)),
                           n_reached=Count("id", filter=Q(target=True, programmes__gt=0))))

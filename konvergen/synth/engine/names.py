@@ -38,7 +38,9 @@ def culture_mix(province_code: str, kabkota_code: str) -> tuple[np.ndarray, np.n
 def _build_pools():
     pools = {}
     for slot in _SLOTS:
-        values, offsets, lengths = [], [], []
+        values: list[str] = []
+        offsets: list[int] = []
+        lengths: list[int] = []
         for name in CULTURE_NAMES:
             items = CULTURES[name].get(slot, ())
             offsets.append(len(values))

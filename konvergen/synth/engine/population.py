@@ -12,6 +12,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from konvergen.regions.codes import is_kelurahan
+
 from . import names as name_gen
 from .names_data import OTHER_BIRTHPLACES, PLACE_PARTS
 
@@ -58,7 +60,7 @@ class Geography:
         prefix = np.array([int(c.replace(".", "")) for c in kec_codes], dtype=np.int64)
         return cls(
             desa_code=cols["code"], desa_name=cols["name"], desa_kec=kec_idx.astype(np.int32),
-            desa_is_kelurahan=np.array([c.split(".")[-1].startswith("1") for c in cols["code"]]),
+            desa_is_kelurahan=np.array([is_kelurahan(c) for c in cols["code"]]),
             kec_code=kec_codes, kec_name=cols["kecamatan_name"][first], kec_prefix=prefix,
             kabkota_code=cols["kabkota_code"][0], kabkota_name=cols["kabkota_name"][0],
             province_code=cols["province_code"][0], province_name=cols["province_name"][0],

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from konvergen.analytics.measures import SCORE_TOLERANCE
+from konvergen.regions.codes import sql_prefix
 from konvergen.welfare.engine.config import (
     DAYS_PER_MONTH,
     EXTREME,
@@ -28,6 +28,7 @@ from konvergen.welfare.engine.config import (
     StatusRules,
     validate_indicators,
 )
+from konvergen.welfare.engine.measures import SCORE_TOLERANCE
 from konvergen.welfare.engine.rules import literal, rule_sql
 
 #: Columns the engine reads; any of them may be missing from the input (then all NULL).
@@ -327,9 +328,9 @@ def aggregate(
         f"""CREATE OR REPLACE TEMP TABLE grouped AS
         WITH c AS (
             SELECT *, per_capita_expenditure AS y,
-                   split_part(region_code, '.', 1) AS l1,
-                   l1 || '.' || split_part(region_code, '.', 2) AS l2,
-                   l2 || '.' || split_part(region_code, '.', 3) AS l3,
+                   {sql_prefix("region_code", 1)} AS l1,
+                   {sql_prefix("region_code", 2)} AS l2,
+                   {sql_prefix("region_code", 3)} AS l3,
                    region_code AS l4
             FROM classified
         )

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 from django.core.management.base import BaseCommand, CommandError
 
-from konvergen.regions.codes import normalise_code
+from konvergen.regions.codes import descendant_prefix, normalise_code, province_of
 from konvergen.regions.models import Level, Region
 from konvergen.synth.engine import (
     ERROR_KINDS,
@@ -75,9 +75,9 @@ def desa_table(code: str) -> tuple[pa.Table, Region]:
     kab = Region.objects.filter(code=code, level=Level.KABKOTA, is_active=True).first()
     if kab is None:
         raise CommandError(NOT_A_KABKOTA.format(code=code))
-    province = Region.objects.get(code=code.split(".")[0])
+    province = Region.objects.get(code=province_of(code))
     desa = list(Region.objects.filter(is_active=True, level=Level.DESA,
-                                      code__startswith=code + ".")
+                                      code__startswith=descendant_prefix(code))
                 .order_by("code").values_list("code", "name", "parent_id"))
     if not desa:
         raise CommandError(NO_DESA.format(code=code))
@@ -145,11 +145,14 @@ class Command(BaseCommand):
         if out.exists() and any(out.iterdir()) and not force:
             raise CommandError(OUT_NOT_EMPTY.format(path=out))
         table, kab = desa_table(code)
+        if p0 is None or poverty_line is None:
+            assert figures is not None  # or NO_FIGURES was raised above
+            p0 = p0 if p0 is not None else figures.p0_percent
+            poverty_line = poverty_line if poverty_line is not None else figures.poverty_line
         try:
             params = SynthParams(
                 region_code=code, families=families, seed=seed,
-                p0_percent=p0 if p0 is not None else figures.p0_percent,
-                poverty_line=poverty_line if poverty_line is not None else figures.poverty_line,
+                p0_percent=p0, poverty_line=poverty_line,
                 figures_year=year, figures_source=source, layout=layout, as_of=as_of,
                 max_desil=max_desil, error_overrides=overrides, list_scale=list_scale,
                 dtsen=dtsen or bool(dtsen_noise), dtsen_noise=noise)

@@ -1,23 +1,28 @@
+"""The region pages (``/regions/``): the drill-down from the user's regions to a desa, its
+map, and the sections other apps register for a region (``core.panels``, page "region").
+Here rather than in ``regions`` because they ask the access policy (``regions`` is below
+``accounts`` in the layer order); the URL namespace stays ``regions``."""
+
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from konvergen.accounts import access
+from konvergen.core import panels
 from konvergen.regions import selectors
-from konvergen.welfare import selectors as welfare_selectors
 
 
 @login_required
 def region_index(request):
     """Start of the drill-down: the user's own region, or the list of their regions."""
     access.require_feature(request.user, "regions")
-    scopes = access.scope_codes(request.user, feature="regions")
-    if len(scopes) == 1 and scopes[0] != access.WHOLE_COUNTRY:
-        return redirect("regions:detail", code=scopes[0])
-    if access.WHOLE_COUNTRY in scopes:
+    if access.is_country_wide(request.user, feature="regions"):
         children = selectors.region_children(None)
     else:
+        scopes = access.display_scopes(request.user, feature="regions")
+        if len(scopes) == 1:
+            return redirect("regions:detail", code=scopes[0])
         children = selectors.regions_by_codes(scopes)
     return render(
         request,
@@ -34,31 +39,31 @@ def region_index(request):
 @login_required
 def region_index_map(request):
     access.require_feature(request.user, "regions")
-    scopes = access.scope_codes(request.user, feature="regions")
-    if access.WHOLE_COUNTRY in scopes:
+    if access.is_country_wide(request.user, feature="regions"):
         regions = selectors.region_children(None)
     else:
-        regions = selectors.regions_by_codes(scopes)
+        regions = selectors.regions_by_codes(
+            access.display_scopes(request.user, feature="regions"))
     return JsonResponse(selectors.region_map_features(regions))
 
 
 @login_required
 def region_detail(request, code: str):
     region = access.access_region(request.user, code)
-    scopes = access.scope_codes(request.user, feature="regions")
-    ancestors = [a for a in selectors.region_ancestors(region) if access.covers_any(scopes, a.code)]
+    ancestors = [a for a in selectors.region_ancestors(region)
+                 if access.in_scope(request.user, a.code, feature="regions")]
     children = selectors.region_children(region.code)
     context = {
         "region": region,
         "ancestors": ancestors,
         "children": children,
         "map_url": reverse("regions:map", args=[region.code]),
-        "personal_data": access.can_view_personal_data(request.user, region.code),
-        "welfare": None,
     }
-    if access.has_feature(request.user, "welfare"):
-        # The dashboard: status, needs, map values, trend (precomputed summaries).
-        context.update(welfare_selectors.dashboard(request.user, region, children, request.GET))
+    # The sections other apps register for the region (welfare's dashboard: status,
+    # needs, map values, trend; ``core.panels``). The page's own names win over a panel's.
+    sections = panels.sections(panels.REGION, request.user, region=region, children=children,
+                               params=request.GET)
+    context = {**sections.context, **context, "panels": sections}
     return render(request, "regions/detail.html", context)
 
 

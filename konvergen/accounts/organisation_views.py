@@ -1,55 +1,42 @@
-"""The stakeholder directory: who works on poverty in a region (agencies, vertical
-programmes, BUMD, CSR, BAZNAS, universities, community organisations, media, cooperatives),
-kept by the TKPK secretariat."""
+"""The stakeholder directory's pages (``/stakeholders/``): who works on poverty in a region
+(agencies, vertical programmes, BUMD, CSR, BAZNAS, universities, community organisations,
+media, cooperatives), kept by the TKPK secretariat. Here rather than in ``organisations``
+because they ask the access policy (``organisations`` is below ``accounts`` in the layer
+order); the URL namespace stays ``organisations``."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from konvergen.accounts import access
+from konvergen.accounts import access, selectors
 from konvergen.organisations import services
 from konvergen.organisations.forms import OrganisationForm
-from konvergen.organisations.models import Organisation, OrganisationKind, Pentahelix
+from konvergen.organisations.models import OrganisationKind, Pentahelix
 from konvergen.regions.models import Level, Region
 
 
 def _managed_regions(user) -> list[Region]:
     """Provinces and kab/kota the user keeps the directory of."""
-    scopes = access.scope_codes(user, feature="stakeholders_manage")
-    if not scopes:
-        return []
-    return list(Region.objects.filter(access.scope_q(scopes), level__lte=Level.KABKOTA,
-                                      is_active=True).order_by("code"))
+    return selectors.stakeholder_regions(user)
 
 
 @login_required
 def organisation_index(request):
     access.require_feature(request.user, "stakeholders")
     kind, pentahelix = request.GET.get("kind", ""), request.GET.get("pentahelix", "")
-    rows = (Organisation.objects.filter(access.visible_organisations_q(request.user))
-            .select_related("region").annotate(programme_count=Count("programmes", distinct=True))
-            .order_by("region_id", "kind", "name"))
-    if kind in OrganisationKind.values:
-        rows = rows.filter(kind=kind)
-    if pentahelix in Pentahelix.values:
-        rows = rows.filter(pentahelix=pentahelix)
-    manage_scopes = access.scope_codes(request.user, feature="stakeholders_manage")
     managed = _managed_regions(request.user)
-    rows = list(rows)
-    for org in rows:
-        org.editable = access.covers_any(manage_scopes, org.region_id)
+    rows = selectors.stakeholder_directory(request.user, kind=kind, pentahelix=pentahelix)
     return render(request, "organisations/index.html", {
         "organisations": rows,
         "kinds": OrganisationKind.choices,
         "pentahelix_choices": Pentahelix.choices,
         "kind": kind,
         "pentahelix": pentahelix,
-        "can_manage": bool(manage_scopes),
+        "can_manage": access.has_scope(request.user, feature="stakeholders_manage"),
         "seed_regions": [r for r in managed if r.level == Level.KABKOTA][:50],
     })
 

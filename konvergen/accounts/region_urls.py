@@ -1,6 +1,9 @@
+"""The region pages' URLs (namespace ``regions``: ``regions:index``, ``regions:detail``…), with
+their views in ``accounts.region_views`` (they ask the access policy)."""
+
 from django.urls import path
 
-from konvergen.regions import views
+from konvergen.accounts import region_views as views
 
 app_name = "regions"
 urlpatterns = [

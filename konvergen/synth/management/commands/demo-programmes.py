@@ -8,6 +8,7 @@ changes nothing that is already there.
 """
 
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -32,7 +33,7 @@ DEMO_GROUPS, GROUP_MEMBERS, GROUP_VALUE = 3, 8, 20_000_000
 
 #: The region's own and partners' programmes behind the synthetic lists that the national
 #: catalogue does not cover: (list, organisation short name, Programme fields).
-LOCAL_PROGRAMMES = [
+LOCAL_PROGRAMMES: list[tuple[str, str, dict[str, Any]]] = [
     ("modal_usaha", "DKUMPP", {
         "code": "modal-usaha", "name": "Bantuan Modal Usaha Mikro", "strategy": "umkm",
         "stage": "individual", "sector": "umkm", "target_unit": "person",
@@ -66,6 +67,7 @@ class Command(BaseCommand):
         dataset = Dataset.objects.filter(region=kab).first() if kab else None
         if dataset is None:
             raise CommandError(f"Belum ada data sasaran untuk {region} / No register for {region}")
+        assert kab is not None  # the dataset is the region's
         programme_catalogue_load(region=kab, year_start=year, year_end=year)
         programmes = {p.code: p for p in Programme.objects.filter(region=kab)}
         for _list, org_name, fields in LOCAL_PROGRAMMES:

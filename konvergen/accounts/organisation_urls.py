@@ -1,6 +1,9 @@
+"""The stakeholder directory's URLs (namespace ``organisations``), with their views in
+``accounts.organisation_views`` (they ask the access policy)."""
+
 from django.urls import path
 
-from konvergen.organisations import views
+from konvergen.accounts import organisation_views as views
 
 app_name = "organisations"
 urlpatterns = [

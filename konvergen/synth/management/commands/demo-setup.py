@@ -94,8 +94,8 @@ class Command(BaseCommand):
                     where = self._national_provinces(user, scope)
                 accounts.append((username, password, role or "admin", where))
         self.stdout.write(self.style.SUCCESS("Akun demo / demo accounts:"))
-        for username, password, role, where in accounts:
-            self.stdout.write(f"  {username:11} {password:14} {role:9} {where}")
+        for username, password, role_name, where in accounts:
+            self.stdout.write(f"  {username:11} {password:14} {role_name:9} {where}")
 
     @staticmethod
     def _national_provinces(user, own) -> str:
