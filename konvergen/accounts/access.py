@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from konvergen.accounts.models import ORGANISATION_ROLES, Role, RoleAssignment
+from konvergen.regions import codes as region_codes
 from konvergen.regions import filters as region_filters
 from konvergen.regions.models import Region
 
@@ -172,7 +173,7 @@ def scope_codes(
 
 
 def _covers(scope: str, code: str) -> bool:
-    return scope == WHOLE_COUNTRY or code == scope or code.startswith(scope + ".")
+    return scope == WHOLE_COUNTRY or region_codes.covers(scope, code)
 
 
 def covers_any(scopes: Iterable[str], code: str) -> bool:
@@ -464,9 +465,8 @@ def programmes_q(user, field: str = "region") -> Q:
         return Q()
     q = Q(pk__in=[])
     for scope in scopes:
-        parts = scope.split(".")
-        above = [".".join(parts[:n]) for n in range(1, len(parts) + 1)]
-        q |= Q(**{f"{field}_id__in": above}) | Q(**{f"{field}__code__startswith": scope + "."})
+        q |= Q(**{f"{field}_id__in": region_codes.lineage(scope)}) | Q(
+            **{f"{field}__code__startswith": region_codes.descendant_prefix(scope)})
     return q
 
 
@@ -540,8 +540,7 @@ def visible_organisations_q(user) -> Q:
     q = scope_q(scopes, "region__code")
     for scope in scopes:
         if scope != WHOLE_COUNTRY:
-            parts = scope.split(".")
-            q |= Q(region__code__in=[".".join(parts[:i]) for i in range(1, len(parts))])
+            q |= Q(region__code__in=region_codes.ancestors(scope))
     return q
 
 
@@ -672,8 +671,7 @@ def grantable_organisations_q(manager) -> Q:
     q = scope_q(scopes, "region__code")
     for scope in scopes:
         if scope != WHOLE_COUNTRY:
-            parts = scope.split(".")
-            q |= Q(region__code__in=[".".join(parts[:i]) for i in range(1, len(parts))])
+            q |= Q(region__code__in=region_codes.ancestors(scope))
     return q
 
 

@@ -128,23 +128,19 @@ def register_failure_handler(func: Callable, handler: Callable[..., None]) -> No
 # --- What pages show ------------------------------------------------------------------------
 
 
-def _related_codes(region_code: str) -> Q:
-    parts = region_code.split(".")
-    ancestors = [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
-    return Q(region_code__in=ancestors) | Q(region_code__startswith=region_code + ".")
-
-
-def last_failure(kinds: Iterable[str], region_code: str) -> Job | HookFailure | None:
-    """The failed job behind the figures of ``region_code``: for the region, each region
-    above it and each below it, the latest finished job of one of ``kinds``; the first of
-    those that failed (newest first), or ``None`` when every latest one succeeded.
+def last_failure(kinds: Iterable[str], related: Q) -> Job | HookFailure | None:
+    """The failed job behind a page's figures: among the regions ``related`` selects (a
+    filter on ``region_code``; for a region's page, the region, each region above it and
+    each below it: ``regions.selectors.last_failure``), the latest finished job of each
+    region of one of ``kinds``; the first of those that failed (newest first), or ``None``
+    when every latest one succeeded.
 
     A recorded failure of an event's handler named like one of ``kinds`` (``core.hooks``,
     e.g. the convergence refresh after an import) counts too, until that handler succeeds
     there again or a later job of that kind finishes for that region; the newer of the two
     is returned."""
     finished = (
-        Job.objects.filter(_related_codes(region_code), kind__in=list(kinds),
+        Job.objects.filter(related, kind__in=list(kinds),
                            status__in=[Job.Status.DONE, Job.Status.FAILED])
         .order_by("-finished_at", "-id")
         .only("kind", "region_code", "status", "finished_at", "error")
@@ -160,7 +156,7 @@ def last_failure(kinds: Iterable[str], region_code: str) -> Job | HookFailure | 
         if job.status == Job.Status.FAILED:
             failed_job = job
             break
-    for failure in hooks.failures(kinds, _related_codes(region_code)):
+    for failure in hooks.failures(kinds, related):
         superseded = any(job.region_code == failure.region_code and job.kind == failure.handler
                          and job.finished_at and job.finished_at > failure.at for job in latest)
         if superseded:

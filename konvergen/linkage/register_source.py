@@ -7,6 +7,7 @@ from django.db import connection
 
 from konvergen.core.bulk import fetch_arrow
 from konvergen.linkage.engine.neighbours import neighbour_pairs
+from konvergen.regions.codes import descendant_prefix, province_of
 from konvergen.regions.models import Level, Region
 from konvergen.registry.models import Family, Person
 
@@ -51,11 +52,11 @@ def neighbours_of_region(code: str, *, max_km: float | None = None) -> pa.Table 
     max_km = settings.KONVERGEN_LINKAGE_NEIGHBOUR_KM if max_km is None else max_km
     if max_km <= 0 or not code:
         return None
-    province = code.split(".")[0]
+    province = province_of(code)
     rows = list(
         Region.objects.filter(
             level=Level.DESA,
-            code__startswith=province + ".",
+            code__startswith=descendant_prefix(province),
             latitude__isnull=False,
             longitude__isnull=False,
         ).values_list("code", "latitude", "longitude")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from konvergen.accounts import access
 from konvergen.portal import datasets, selectors, services
 from konvergen.portal.forms import PublicationForm
+from konvergen.regions.codes import covers
 from konvergen.regions.models import Level
 
 PUBLIC = cache_control(public=True, max_age=300)
@@ -61,7 +62,7 @@ def region(request, code: str):
 def areas(request, code: str, area: str | None = None):
     selectors.publication(code)
     area = area or code
-    if area != code and not area.startswith(code + "."):
+    if not covers(code, area):
         raise Http404(selectors.NOT_FOUND)
     place = selectors.area_region(area)
     if place is None or place.level >= Level.DESA:

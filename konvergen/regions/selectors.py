@@ -5,17 +5,21 @@ import json
 from django.db.models import Count
 from django.db.models.functions import Substr
 
-from konvergen.regions.codes import parent_of
+from konvergen.core import jobs
+from konvergen.regions.codes import ancestors
+from konvergen.regions.filters import overlap_q
 from konvergen.regions.models import Level, Region
 
 
 def region_ancestors(region: Region) -> list[Region]:
-    codes = []
-    code = parent_of(region.code)
-    while code:
-        codes.append(code)
-        code = parent_of(code)
-    return list(Region.objects.filter(code__in=codes).order_by("level"))
+    return list(Region.objects.filter(code__in=ancestors(region.code)).order_by("level"))
+
+
+def last_failure(kinds, region_code: str):
+    """The failed background job (or after-import hook) behind the figures a page shows for
+    ``region_code``: looked for in the region, every region above it and every one below it
+    (``core.jobs.last_failure``)."""
+    return jobs.last_failure(kinds, overlap_q(region_code, "region_code"))
 
 
 def region_children(parent_code: str | None) -> list[Region]:

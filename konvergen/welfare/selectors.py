@@ -181,7 +181,8 @@ def dashboard(user, region: Region, children: list[Region], params, *, full: boo
         return {"welfare": None}
     personal = access.redaction(user, region.code).visible
     key = (
-        "welfare-dashboard:"
+        # v2: the cached body carries "redacted" (entries from before it are not reused).
+        "welfare-dashboard:v2:"
         + hashlib.sha256(
             repr(
                 (

@@ -115,12 +115,12 @@ def test_a_later_success_resolves_the_failure(event, db):
 
     hooks.register(event, flaky, name="welfare.recompute")
     hooks.run(event, at_region="32.04")
-    from konvergen.core import jobs
+    from konvergen.regions.selectors import last_failure
 
-    assert jobs.last_failure(["welfare.recompute"], "32.04.05").reason == "ValueError: not yet"
+    assert last_failure(["welfare.recompute"], "32.04.05").reason == "ValueError: not yet"
     state["fail"] = False
     hooks.run(event, at_region="32.04")
-    assert jobs.last_failure(["welfare.recompute"], "32.04.05") is None
+    assert last_failure(["welfare.recompute"], "32.04.05") is None
     assert HookFailure.objects.get(event=event).resolved_at is not None
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from konvergen.core import jobs
 from konvergen.core.models import Job
+from konvergen.regions.selectors import last_failure
 from tests.jobs import tasks
 
 
@@ -225,15 +226,15 @@ def _finished(kind: str, region: str, status: str, error: str = "") -> Job:
 
 def test_last_failure_looks_at_the_latest_finished_job_of_the_region_and_above(db):
     kinds = ["welfare.recompute", "register.import"]
-    assert jobs.last_failure(kinds, "32.04.05") is None
+    assert last_failure(kinds, "32.04.05") is None
     failed = _finished("welfare.recompute", "32.04", Job.Status.FAILED, "RuntimeError: x")
     _finished("welfare.recompute", "32.09", Job.Status.DONE)
-    assert jobs.last_failure(kinds, "32.04.05") == failed  # the kabupaten's recompute
-    assert jobs.last_failure(kinds, "32") == failed  # a province shows its kabupaten's
-    assert jobs.last_failure(kinds, "32.09") is None
-    assert jobs.last_failure(["convergence.refresh"], "32.04") is None
+    assert last_failure(kinds, "32.04.05") == failed  # the kabupaten's recompute
+    assert last_failure(kinds, "32") == failed  # a province shows its kabupaten's
+    assert last_failure(kinds, "32.09") is None
+    assert last_failure(["convergence.refresh"], "32.04") is None
     _finished("register.import", "32.04", Job.Status.DONE)  # a later success clears it
-    assert jobs.last_failure(kinds, "32.04.05") is None
+    assert last_failure(kinds, "32.04.05") is None
 
 
 def test_the_region_dashboard_says_the_last_recompute_failed(tiny_register, personas):

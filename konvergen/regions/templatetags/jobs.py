@@ -1,11 +1,12 @@
 """``{% failed_recompute "kind,kind" region.code as_of=... %}``: a notice when the latest
 background job computing a page's figures for the region failed (``core.jobs``), or a hook
 handler of that name failed or was skipped there (``core.hooks``, e.g. the welfare recompute
-and convergence refresh after an import)."""
+and convergence refresh after an import) — in the region, above it or below it
+(``regions.selectors.last_failure``)."""
 
 from django import template
 
-from konvergen.core.jobs import last_failure
+from konvergen.regions.selectors import last_failure
 
 register = template.Library()
 
