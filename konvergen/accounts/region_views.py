@@ -13,17 +13,22 @@ from konvergen.core import panels
 from konvergen.regions import selectors
 
 
+def _top_regions(user) -> tuple[list, list[str] | None]:
+    """The regions the drill-down starts from (the provinces for the whole country) and the
+    user's scope codes (None for the whole country)."""
+    if access.is_country_wide(user, feature="regions"):
+        return selectors.region_children(None), None
+    scopes = access.display_scopes(user, feature="regions")
+    return selectors.regions_by_codes(scopes), scopes
+
+
 @login_required
 def region_index(request):
     """Start of the drill-down: the user's own region, or the list of their regions."""
     access.require_feature(request.user, "regions")
-    if access.is_country_wide(request.user, feature="regions"):
-        children = selectors.region_children(None)
-    else:
-        scopes = access.display_scopes(request.user, feature="regions")
-        if len(scopes) == 1:
-            return redirect("regions:detail", code=scopes[0])
-        children = selectors.regions_by_codes(scopes)
+    children, scopes = _top_regions(request.user)
+    if scopes is not None and len(scopes) == 1:
+        return redirect("regions:detail", code=scopes[0])
     return render(
         request,
         "regions/detail.html",
@@ -39,11 +44,7 @@ def region_index(request):
 @login_required
 def region_index_map(request):
     access.require_feature(request.user, "regions")
-    if access.is_country_wide(request.user, feature="regions"):
-        regions = selectors.region_children(None)
-    else:
-        regions = selectors.regions_by_codes(
-            access.display_scopes(request.user, feature="regions"))
+    regions, _scopes = _top_regions(request.user)
     return JsonResponse(selectors.region_map_features(regions))
 
 
