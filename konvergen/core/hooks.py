@@ -18,8 +18,9 @@ also reported by ``konvergen check``).
 A handler that raises does not stop the others: its failure is recorded (``HookFailure``,
 with the region and the traceback), each handler that runs ``after`` it — directly or
 through another — is skipped and recorded as skipped, and every other handler still runs.
-Pages show a recorded failure like a failed background job (``jobs.last_failure``, the
-``{% failed_recompute %}`` tag) until the handler succeeds again for that region. A handler
+Pages show a recorded failure like a failed background job (``jobs.last_failure``, asked
+by ``regions.selectors.last_failure`` and the ``{% failed_recompute %}`` tag) until the
+handler succeeds again for that region. A handler
 registered ``required=True`` also fails its caller: after the run, its exception is raised
 (an import job then fails and is retried). Nothing else changes when nothing fails.
 """
