@@ -4,7 +4,7 @@ of the members of one agglomeration in one year.
 Every figure comes from the app that owns it, through its selectors: poverty indicators
 and their targets (``targets.selectors.series_many``, one set of queries for all members),
 the stored convergence figures (``convergence.selectors.region_figures``, a fixed number of
-queries per member), the programmes that can reach a member (``convergence.services.
+queries per member), the programmes that can reach a member (``programs.selectors.
 programmes_for``, one query per member) and the action-plan items (one aggregate for all
 members). Nothing is computed per family.
 """
@@ -21,9 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from konvergen.accounts import access
 from konvergen.agglomerations.models import Agglomeration, Member
 from konvergen.convergence.selectors import region_figures
-from konvergen.convergence.services import programmes_for
 from konvergen.plans.models import PlanItem
 from konvergen.programs.models import Programme, Sector
+from konvergen.programs.selectors import programmes_for
 from konvergen.regions.codes import covers, province_of
 from konvergen.regions.models import Region
 from konvergen.targets.selectors import YearRow, indicator_by_code, series_many
