@@ -13,22 +13,26 @@ from konvergen.core import panels
 from konvergen.regions import selectors
 
 
-def _top_regions(user) -> tuple[list, list[str] | None]:
-    """The regions the drill-down starts from (the provinces for the whole country) and the
-    user's scope codes (None for the whole country)."""
+def _scopes(user) -> list[str] | None:
+    """The user's region codes, None for the whole country."""
     if access.is_country_wide(user, feature="regions"):
-        return selectors.region_children(None), None
-    scopes = access.display_scopes(user, feature="regions")
-    return selectors.regions_by_codes(scopes), scopes
+        return None
+    return access.display_scopes(user, feature="regions")
+
+
+def _top_regions(scopes: list[str] | None) -> list:
+    """The regions the drill-down starts from: the provinces for the whole country."""
+    return selectors.region_children(None) if scopes is None else selectors.regions_by_codes(scopes)
 
 
 @login_required
 def region_index(request):
     """Start of the drill-down: the user's own region, or the list of their regions."""
     access.require_feature(request.user, "regions")
-    children, scopes = _top_regions(request.user)
+    scopes = _scopes(request.user)
     if scopes is not None and len(scopes) == 1:
         return redirect("regions:detail", code=scopes[0])
+    children = _top_regions(scopes)
     return render(
         request,
         "regions/detail.html",
@@ -44,7 +48,7 @@ def region_index(request):
 @login_required
 def region_index_map(request):
     access.require_feature(request.user, "regions")
-    regions, _scopes = _top_regions(request.user)
+    regions = _top_regions(_scopes(request.user))
     return JsonResponse(selectors.region_map_features(regions))
 
 
